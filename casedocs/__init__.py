@@ -1,0 +1,1 @@
+"""Application layer: configuration, the command line and the demo, wiring the packages together."""

@@ -1,0 +1,48 @@
+"""`casedocs demo`: the sample case through the whole procedure, with its timeline."""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from cases import tracker
+from cases.views import deadline_table, timeline
+from casedocs.app import App
+from casedocs.commands.records import domain_errors
+from casedocs.config import Settings
+from casedocs.demo import run_sample_case
+
+
+@click.command("demo")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Data directory (default: a fresh one under ./var).")
+def demo(data_dir: Path | None) -> None:
+    """File the sample case and drive it through the whole procedure; print its timeline."""
+    data_dir = data_dir or Path("var") / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
+    settings = Settings.load(data_dir)
+    app = App(settings)
+    with domain_errors():
+        app.init()
+        with app.procedure(actor="demo officer") as proc:
+            case = run_sample_case(proc)
+            today = app.today()
+            entries = timeline(proc.session, case)
+            lines = deadline_table(case, today)
+            statuses = Counter(tracker.status(d, today).value for d in case.deadlines)
+            number, stage = case.number, case.stage
+    app.close()
+    click.echo(f"{number} — sample case filed and driven through the procedure (data: {settings.data_dir})\n")
+    click.echo("Timeline")
+    for entry in entries:
+        click.echo(f"  {entry.on}  {entry.text}")
+    click.echo(f"\nDeadlines ({sum(statuses.values())}: "
+               + ", ".join(f"{count} {status}" for status, count in sorted(statuses.items())) + ")")
+    for line in lines:
+        click.echo(f"  {line}")
+    click.echo(f"\nStage now: {stage.value} ({stage.zh} / {stage.en})")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(demo)

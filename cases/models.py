@@ -1,0 +1,595 @@
+"""The case record: SQLAlchemy 2 typed models for everything PROCEDURE.md names.
+
+Business dates (when something happened, in Asia/Shanghai) are `date`s; the moments a
+record was written are UTC `datetime`s.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from enum import Enum
+from typing import Any, Optional
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from cases.vocabulary import (
+    AppointmentRole,
+    Channel,
+    DeadlineOutcome,
+    ObjectionGround,
+    ObjectionOutcome,
+    ObligationStatus,
+    PartyCategory,
+    Path,
+    ResourceKind,
+    RiskLevel,
+    SideRole,
+    Stage,
+    Standard,
+    TerminationGround,
+    ToolKind,
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as naive UTC, returns aware UTC (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where a UTC moment is required")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def _enum(enum_cls: type[Enum]) -> SAEnum:
+    # Store the stable value strings, not Python member names, and no native DB enum:
+    # adding a member must not need an ALTER TYPE migration.
+    return SAEnum(enum_cls, native_enum=False, length=40, create_constraint=False,
+                  values_callable=lambda members: [m.value for m in members])
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        list[str]: JSON(),
+        Stage: _enum(Stage),
+        SideRole: _enum(SideRole),
+        PartyCategory: _enum(PartyCategory),
+        Path: _enum(Path),
+        ToolKind: _enum(ToolKind),
+        TerminationGround: _enum(TerminationGround),
+        ResourceKind: _enum(ResourceKind),
+        AppointmentRole: _enum(AppointmentRole),
+        ObjectionGround: _enum(ObjectionGround),
+        ObjectionOutcome: _enum(ObjectionOutcome),
+        ObligationStatus: _enum(ObligationStatus),
+        Standard: _enum(Standard),
+        Channel: _enum(Channel),
+        DeadlineOutcome: _enum(DeadlineOutcome),
+        RiskLevel: _enum(RiskLevel),
+    }
+
+
+class CaseCounter(Base):
+    """Last case sequence number used per year (numbers are sequential per year)."""
+
+    __tablename__ = "case_counters"
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("year", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    year: Mapped[int]
+    sequence: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    stage: Mapped[Stage]
+    received_on: Mapped[date]
+    region: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(100))
+    industry: Mapped[str] = mapped_column(String(200))
+    issue_types: Mapped[list[str]] = mapped_column(default=list)
+    facts: Mapped[str] = mapped_column(Text)
+    channel: Mapped[Channel]
+    reapplication_of_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"))
+    accepted_on: Mapped[Optional[date]]
+    rejected_on: Mapped[Optional[date]]
+    rejection_grounds: Mapped[Optional[str]] = mapped_column(Text)
+    respondent_answer_on: Mapped[Optional[date]]
+    respondent_accepts: Mapped[Optional[bool]]
+    deemed_refusal: Mapped[bool] = mapped_column(default=False)
+    preliminary_response: Mapped[Optional[str]] = mapped_column(Text)
+    launched_on: Mapped[Optional[date]]
+    path: Mapped[Optional[Path]]
+    termination_ground: Mapped[Optional[TerminationGround]]
+    terminated_on: Mapped[Optional[date]]
+    termination_statement: Mapped[Optional[str]] = mapped_column(Text)
+    closed_on: Mapped[Optional[date]]
+    public_summary: Mapped[Optional[str]] = mapped_column(Text)
+    published_on: Mapped[Optional[date]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sides: Mapped[list[Side]] = relationship(back_populates="case", cascade="all, delete-orphan",
+                                             order_by="Side.id")
+    claims: Mapped[list[Claim]] = relationship(cascade="all, delete-orphan", order_by="Claim.position")
+    exhibits: Mapped[list[Exhibit]] = relationship(cascade="all, delete-orphan", order_by="Exhibit.id")
+    standards: Mapped[list[StandardInvoked]] = relationship(cascade="all, delete-orphan",
+                                                            order_by="StandardInvoked.id")
+    deliveries: Mapped[list[Delivery]] = relationship(cascade="all, delete-orphan", order_by="Delivery.id")
+    deadlines: Mapped[list[Deadline]] = relationship(cascade="all, delete-orphan", order_by="Deadline.id")
+    supplement_requests: Mapped[list[SupplementRequest]] = relationship(cascade="all, delete-orphan",
+                                                                        order_by="SupplementRequest.id")
+    triage: Mapped[Optional[Triage]] = relationship(cascade="all, delete-orphan")
+    path_periods: Mapped[list[PathPeriod]] = relationship(cascade="all, delete-orphan", order_by="PathPeriod.id")
+    tools: Mapped[list[ToolUse]] = relationship(cascade="all, delete-orphan", order_by="ToolUse.id")
+    appointments: Mapped[list[Appointment]] = relationship(cascade="all, delete-orphan",
+                                                           order_by="Appointment.id")
+    confidentiality_requests: Mapped[list[ConfidentialityRequest]] = relationship(
+        cascade="all, delete-orphan", order_by="ConfidentialityRequest.id")
+    objections: Mapped[list[Objection]] = relationship(cascade="all, delete-orphan", order_by="Objection.id")
+    recusal_requests: Mapped[list[RecusalRequest]] = relationship(cascade="all, delete-orphan",
+                                                                  order_by="RecusalRequest.id")
+    risks: Mapped[list[RiskAssessment]] = relationship(cascade="all, delete-orphan", order_by="RiskAssessment.id")
+    agreement: Mapped[Optional[Agreement]] = relationship(cascade="all, delete-orphan")
+    closure_report: Mapped[Optional[ClosureReport]] = relationship(cascade="all, delete-orphan")
+    monitoring_updates: Mapped[list[MonitoringUpdate]] = relationship(
+        cascade="all, delete-orphan", order_by="MonitoringUpdate.id")
+    inquiries: Mapped[list[ObligeeInquiry]] = relationship(cascade="all, delete-orphan", order_by="ObligeeInquiry.id")
+
+    def side(self, role: SideRole) -> Side:
+        for side in self.sides:
+            if side.role is role:
+                return side
+        raise LookupError(f"{self.number} has no {role.value} side")
+
+    @property
+    def applicant(self) -> Side:
+        return self.side(SideRole.APPLICANT)
+
+    @property
+    def respondent(self) -> Side:
+        return self.side(SideRole.RESPONDENT)
+
+    @property
+    def current_period(self) -> Optional[PathPeriod]:
+        open_periods = [p for p in self.path_periods if p.ended_on is None]
+        return open_periods[-1] if open_periods else None
+
+
+class Side(Base):
+    """The applicant or respondent side: one or more members, agents, representatives."""
+
+    __tablename__ = "sides"
+    __table_args__ = (UniqueConstraint("case_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    role: Mapped[SideRole]
+
+    case: Mapped[Case] = relationship(back_populates="sides")
+    members: Mapped[list[Party]] = relationship(cascade="all, delete-orphan", order_by="Party.position")
+    agents: Mapped[list[Agent]] = relationship(cascade="all, delete-orphan", order_by="Agent.id")
+    representatives: Mapped[list[Representative]] = relationship(cascade="all, delete-orphan",
+                                                                 order_by="Representative.id")
+
+    @property
+    def display_name(self) -> str:
+        names = [m.full_name for m in self.members]
+        return names[0] if len(names) == 1 else f"{names[0]} et al. ({len(names)})"
+
+
+class Party(Base):
+    __tablename__ = "parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    side_id: Mapped[int] = mapped_column(ForeignKey("sides.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    category: Mapped[PartyCategory]
+    full_name: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str] = mapped_column(String(500))
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    other_info: Mapped[str] = mapped_column(Text, default="")
+
+
+class Agent(Base):
+    """Authorised in writing: the power of attorney is an exhibit of the case."""
+
+    __tablename__ = "agents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    side_id: Mapped[int] = mapped_column(ForeignKey("sides.id"))
+    name: Mapped[str] = mapped_column(String(300))
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    power_of_attorney_id: Mapped[int] = mapped_column(ForeignKey("exhibits.id"))
+
+    power_of_attorney: Mapped[Exhibit] = relationship()
+
+
+class Representative(Base):
+    """Elected by a side of more than three members (第三章第1条)."""
+
+    __tablename__ = "representatives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    side_id: Mapped[int] = mapped_column(ForeignKey("sides.id"))
+    name: Mapped[str] = mapped_column(String(300))
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    member_id: Mapped[Optional[int]] = mapped_column(ForeignKey("parties.id"))
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    claim: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[str] = mapped_column(Text)
+
+
+class Exhibit(Base):
+    """A file in the content-addressed store, with what it is and who gave it."""
+
+    __tablename__ = "exhibits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    submitted_by: Mapped[Optional[SideRole]]
+    kind: Mapped[str] = mapped_column(String(40))  # evidence, power_of_attorney, supplement, response
+    title: Mapped[str] = mapped_column(String(300))
+    original_name: Mapped[str] = mapped_column(String(300))
+    media_type: Mapped[str] = mapped_column(String(100))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    submitted_on: Mapped[date]
+
+
+class StandardInvoked(Base):
+    __tablename__ = "standards_invoked"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    standard: Mapped[Standard]
+    name: Mapped[str] = mapped_column(String(300), default="")  # the title, for `other`
+    clauses: Mapped[str] = mapped_column(Text, default="")
+
+
+class Delivery(Base):
+    """One instrument sent to one addressee; several rules run from delivery (送达)."""
+
+    __tablename__ = "deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    instrument: Mapped[str] = mapped_column(String(40))
+    addressee_side: Mapped[Optional[SideRole]]
+    addressee: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(60), default="")  # e.g. "objection:2"
+    channel: Mapped[Channel]
+    sent_on: Mapped[date]
+    delivered_on: Mapped[Optional[date]]
+
+
+class Deadline(Base):
+    """One time limit of one rule, opened and closed by the engine as the case moves."""
+
+    __tablename__ = "deadlines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    rule: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(60), default="")
+    trigger_on: Mapped[date]
+    original_due_on: Mapped[date]
+    due_on: Mapped[date]
+    provisional: Mapped[bool] = mapped_column(default=False)
+    closed_on: Mapped[Optional[date]]
+    outcome: Mapped[Optional[DeadlineOutcome]]
+
+    extensions: Mapped[list[Extension]] = relationship(cascade="all, delete-orphan", order_by="Extension.id")
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome is None
+
+
+class Extension(Base):
+    __tablename__ = "extensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
+    requested_by: Mapped[SideRole]
+    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    amount: Mapped[int]
+    unit: Mapped[str] = mapped_column(String(20))  # a cases.rules.Unit value
+    previous_due_on: Mapped[date]
+    new_due_on: Mapped[date]
+
+
+class SupplementRequest(Base):
+    __tablename__ = "supplement_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    items: Mapped[str] = mapped_column(Text)
+    requested_on: Mapped[date]
+    received_on: Mapped[Optional[date]]
+    response_note: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class Triage(Base):
+    """The secretariat's recommendation and the path and tools both sides agreed on."""
+
+    __tablename__ = "triages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    recommended_on: Mapped[date]
+    recommended_path: Mapped[Path]
+    recommended_tools: Mapped[list[str]] = mapped_column(default=list)
+    reasoning: Mapped[str] = mapped_column(Text)
+    agreed_on: Mapped[Optional[date]]
+    agreed_path: Mapped[Optional[Path]]
+    agreed_tools: Mapped[list[str]] = mapped_column(default=list)
+
+
+class PathPeriod(Base):
+    __tablename__ = "path_periods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    path: Mapped[Path]
+    started_on: Mapped[date]
+    ended_on: Mapped[Optional[date]]
+    end_reason: Mapped[Optional[str]] = mapped_column(String(40))  # switched, terminated
+    requested_by: Mapped[Optional[SideRole]]  # who asked for a switch into this path
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
+
+    deadline: Mapped[Deadline] = relationship()
+
+
+class ToolUse(Base):
+    __tablename__ = "tool_uses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[ToolKind]
+    requested_by: Mapped[SideRole]
+    started_on: Mapped[date]
+    scope: Mapped[str] = mapped_column(Text)
+    industry_wide: Mapped[bool] = mapped_column(default=False)
+    suspends_mediation: Mapped[bool] = mapped_column(default=False)
+    completed_on: Mapped[Optional[date]]
+    findings: Mapped[Optional[str]] = mapped_column(Text)
+    deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
+
+    deadline: Mapped[Deadline] = relationship()
+
+
+class SupportResource(Base):
+    """A roster entry: an expert (in one or more groups), a fact-finding or an assessment body."""
+
+    __tablename__ = "support_resources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ResourceKind]
+    name: Mapped[str] = mapped_column(String(300))
+    organisation: Mapped[str] = mapped_column(String(300), default="")
+    groups: Mapped[list[str]] = mapped_column(default=list)
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    resource_id: Mapped[int] = mapped_column(ForeignKey("support_resources.id"))
+    role: Mapped[AppointmentRole]
+    requested_by: Mapped[Optional[SideRole]]
+    applicant_consent: Mapped[bool] = mapped_column(default=False)
+    respondent_consent: Mapped[bool] = mapped_column(default=False)
+    appointed_on: Mapped[date]
+    tool_use_id: Mapped[Optional[int]] = mapped_column(ForeignKey("tool_uses.id"))
+    ended_on: Mapped[Optional[date]]
+    end_reason: Mapped[Optional[str]] = mapped_column(String(200))
+
+    resource: Mapped[SupportResource] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+
+class ConfidentialityRequest(Base):
+    __tablename__ = "confidentiality_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    requested_by: Mapped[SideRole]
+    information: Mapped[str] = mapped_column(Text)
+    audience: Mapped[list[str]] = mapped_column(default=list)  # ConfidentialityAudience values
+    duration: Mapped[str] = mapped_column(String(300))
+    reason: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[date]
+    decided_on: Mapped[Optional[date]]
+    granted: Mapped[Optional[bool]]
+    decided_information: Mapped[Optional[str]] = mapped_column(Text)
+    decided_audience: Mapped[list[str]] = mapped_column(default=list)
+    decided_duration: Mapped[Optional[str]] = mapped_column(String(300))
+    decision_reason: Mapped[Optional[str]] = mapped_column(Text)
+
+    @property
+    def withheld_from(self) -> list[str]:
+        """Until decided, the information is withheld from everyone the request names."""
+        if self.decided_on is None:
+            return list(self.audience)
+        return list(self.decided_audience) if self.granted else []
+
+
+class Objection(Base):
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    raised_by: Mapped[SideRole]
+    ground: Mapped[ObjectionGround]
+    statement: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[date]
+    target_appointment_id: Mapped[Optional[int]] = mapped_column(ForeignKey("appointments.id"))
+    decided_on: Mapped[Optional[date]]
+    outcome: Mapped[Optional[ObjectionOutcome]]
+    measures: Mapped[list[str]] = mapped_column(default=list)
+    decision_reason: Mapped[Optional[str]] = mapped_column(Text)
+
+
+class RecusalRequest(Base):
+    __tablename__ = "recusal_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    appointment_id: Mapped[int] = mapped_column(ForeignKey("appointments.id"))
+    raised_by: Mapped[Optional[SideRole]]  # None: the appointee asks to stand down
+    reasons: Mapped[str] = mapped_column(Text)
+    received_on: Mapped[date]
+    decided_on: Mapped[Optional[date]]
+    recused: Mapped[Optional[bool]]
+    decision_reason: Mapped[Optional[str]] = mapped_column(Text)
+
+    appointment: Mapped[Appointment] = relationship()
+
+
+class RiskAssessment(Base):
+    """Retaliation risk to a participant (第六章第4条): recorded and reassessed."""
+
+    __tablename__ = "risk_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    side: Mapped[SideRole]
+    person: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    level: Mapped[RiskLevel]
+    measures: Mapped[str] = mapped_column(Text, default="")
+    assessed_on: Mapped[date]
+
+
+class Agreement(Base):
+    """The problem-solving agreement with the recommended elements (第四章第四节第1条)."""
+
+    __tablename__ = "agreements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    points_in_dispute: Mapped[str] = mapped_column(Text)
+    stakeholders: Mapped[str] = mapped_column(Text)
+    standards_and_clauses: Mapped[str] = mapped_column(Text)
+    process_and_consensus: Mapped[str] = mapped_column(Text)
+    feedback_plan: Mapped[str] = mapped_column(Text)
+    disclosure_plan: Mapped[str] = mapped_column(Text)
+    communication_plan: Mapped[str] = mapped_column(Text)
+    other_terms: Mapped[str] = mapped_column(Text, default="")
+    drafted_on: Mapped[date]
+    signed_on: Mapped[Optional[date]]
+
+    obligations: Mapped[list[Obligation]] = relationship(cascade="all, delete-orphan",
+                                                         order_by="Obligation.position")
+
+
+class Obligation(Base):
+    __tablename__ = "obligations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    obligor: Mapped[SideRole]
+    obligee: Mapped[SideRole]
+    description: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date]
+    indicators: Mapped[str] = mapped_column(Text)
+    status: Mapped[ObligationStatus] = mapped_column(default=ObligationStatus.NOT_STARTED)
+
+
+class ClosureReport(Base):
+    """The six sections of the closure report (第四章第四节第3条)."""
+
+    __tablename__ = "closure_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    issued_on: Mapped[date]
+    points_in_dispute: Mapped[str] = mapped_column(Text)
+    course_of_process: Mapped[str] = mapped_column(Text)
+    facts_established: Mapped[str] = mapped_column(Text)
+    recommendations: Mapped[str] = mapped_column(Text)
+
+
+class MonitoringUpdate(Base):
+    __tablename__ = "monitoring_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id"))
+    monitor: Mapped[str] = mapped_column(String(200))
+    reported_on: Mapped[date]
+    status: Mapped[ObligationStatus]
+    text: Mapped[str] = mapped_column(Text)
+
+    obligation: Mapped[Obligation] = relationship()
+
+
+class ObligeeInquiry(Base):
+    """An obligee asking the secretariat about progress (第五章第2条)."""
+
+    __tablename__ = "obligee_inquiries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id"))
+    asked_by: Mapped[SideRole]
+    received_on: Mapped[date]
+    question: Mapped[str] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """One entry of a tamper-evident chain: each stores the hash of the previous one.
+
+    Each case has its own chain (`chain` = case number); roster and system events
+    go to the chain named "system".
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chain: Mapped[str] = mapped_column(String(20), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    on: Mapped[Optional[date]]  # the business date of the act, if any
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,192 @@
+"""Read models of a case: what `case show`, the demo and the web pages display."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cases import tracker
+from cases.instruments import get_instrument
+from cases.models import AuditEvent, Case
+from cases.procedure.core import allowed_actions
+from cases.rules import get_rule
+from cases.vocabulary import AppointmentRole, ObjectionOutcome, ObligationStatus, Path, RiskLevel, ToolKind
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date | None
+    seq: int
+    actor: str
+    action: str
+    text: str
+
+
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+_PHRASES: dict[str, str] = {
+    "file_application": "Application received and registered as {number}",
+    "request_supplement": "Request for supplementary materials sent: {items}",
+    "record_supplement": "Supplementary materials received",
+    "accept": "Decision to accept the application",
+    "reject": "Decision to reject the application: {grounds}",
+    "send_invitation": "Invitation sent to the respondent",
+    "invitation_lapsed": "The respondent did not answer in time; second invitation due by {second_invitation_due}",
+    "send_second_invitation": "Second invitation sent to the respondent",
+    "deemed_refusal": "No answer to the second invitation: deemed refusal",
+    "record_response": "Respondent's answer recorded (accepts: {accepts})",
+    "send_launch_notice": "Notice of launch sent to both sides",
+    "procedure_launched": "Launch notice delivered to both sides: the procedure starts",
+    "send_non_launch_notice": "Notice of non-launch sent to the applicant",
+    "record_delivery": "{instrument} delivered to {addressee}",
+    "recommend_triage": "Assessment and triage recommendation: {path}",
+    "agree_path": "Both sides agreed on the path: {path}",
+    "switch_path": "Path switched from {from_path} to {to_path} at the {requested_by}'s request",
+    "extend": "{rule} extended by {amount} {unit} at the {requested_by}'s request, now due {new_due}",
+    "start_tool": "{kind} started at the {requested_by}'s request",
+    "complete_tool": "{kind} completed",
+    "appoint": "{resource} appointed as {role}",
+    "add_agent": "Agent {name} authorised by the {side}",
+    "add_representative": "Representative {name} elected by the {side}",
+    "request_confidentiality": "Confidentiality request received from the {requested_by}",
+    "decide_confidentiality": "Confidentiality decision (granted: {granted})",
+    "raise_objection": "Objection raised by the {raised_by} ({ground})",
+    "decide_objection": "Decision on objection {objection}: {outcome}",
+    "dismiss_application": "Application dismissed as made in bad faith",
+    "request_recusal": "Recusal of {appointee} requested by the {raised_by}",
+    "decide_recusal": "Decision on recusal request {request} (recused: {recused})",
+    "assess_risk": "Retaliation risk assessed for the {side}: {level}",
+    "draft_agreement": "Agreement drafted with {obligations} obligation(s)",
+    "sign_agreement": "Agreement co-signed by both sides",
+    "terminate": "Procedure terminated: {ground}",
+    "issue_closure_report": "Closure report issued",
+    "record_monitoring_update": "Monitoring update by {monitor}: obligation {obligation} {status}",
+    "record_inquiry": "Obligee's inquiry about obligation {obligation}",
+    "close_monitoring": "Monitoring closed",
+    "publish_summary": "Public case summary published",
+}
+
+
+# Detail keys whose stored values are vocabulary ids, shown by their English labels.
+_LABELLED: dict[str, Callable[[str], str]] = {
+    "instrument": lambda v: get_instrument(v).en,
+    "path": lambda v: Path(v).en, "from_path": lambda v: Path(v).en, "to_path": lambda v: Path(v).en,
+    "kind": lambda v: ToolKind(v).en, "role": lambda v: AppointmentRole(v).en.lower(),
+    "ground": lambda v: v.replace("_", " "), "outcome": lambda v: ObjectionOutcome(v).en.lower(),
+    "status": lambda v: ObligationStatus(v).en.lower(), "level": lambda v: RiskLevel(v).en.lower(),
+    "rule": lambda v: v.replace("_", " "),
+}
+
+
+def _shown(key: str, value: Any) -> Any:
+    if isinstance(value, str) and key in _LABELLED:
+        try:
+            return _LABELLED[key](value)
+        except ValueError:
+            return value
+    return value
+
+
+def describe(action: str, detail: dict[str, Any]) -> str:
+    phrase = _PHRASES.get(action)
+    if phrase is None:
+        return action.replace("_", " ")
+    try:
+        text = phrase.format(**{k: _shown(k, v) for k, v in detail.items()})
+    except (KeyError, IndexError):
+        return action.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def timeline(session: Session, case: Case) -> list[TimelineEntry]:
+    events = session.scalars(select(AuditEvent).where(AuditEvent.chain == case.number)
+                             .order_by(AuditEvent.seq)).all()
+    entries = [TimelineEntry(e.on, e.seq, e.actor, e.action, describe(e.action, e.detail)) for e in events]
+    return sorted(entries, key=lambda e: (e.on or date.max, e.seq))
+
+
+def case_as_dict(session: Session, case: Case, today: date) -> dict[str, Any]:
+    return {
+        "number": case.number,
+        "title": case.title,
+        "stage": {"id": case.stage.value, "zh": case.stage.zh, "en": case.stage.en},
+        "allowed_actions": sorted(a.value for a in allowed_actions(case.stage)),
+        "received_on": _d(case.received_on),
+        "region": case.region, "country": case.country, "industry": case.industry,
+        "issue_types": case.issue_types,
+        "facts": case.facts,
+        "path": case.path.value if case.path else None,
+        "launched_on": _d(case.launched_on),
+        "termination_ground": case.termination_ground.value if case.termination_ground else None,
+        "terminated_on": _d(case.terminated_on),
+        "closed_on": _d(case.closed_on),
+        "sides": [{
+            "role": side.role.value,
+            "members": [{"category": m.category.value, "full_name": m.full_name, "address": m.address,
+                         "contact": m.contact} for m in side.members],
+            "agents": [{"name": a.name, "organisation": a.organisation, "contact": a.contact,
+                        "power_of_attorney_sha256": a.power_of_attorney.sha256} for a in side.agents],
+            "representatives": [{"name": r.name, "contact": r.contact} for r in side.representatives],
+        } for side in case.sides],
+        "claims": [{"claim": c.claim, "reasons": c.reasons} for c in case.claims],
+        "standards": [{"standard": s.standard.value, "name": s.name or s.standard.en, "clauses": s.clauses}
+                      for s in case.standards],
+        "exhibits": [{"title": e.title, "kind": e.kind, "original_name": e.original_name,
+                      "media_type": e.media_type, "sha256": e.sha256, "size": e.size,
+                      "submitted_on": _d(e.submitted_on)} for e in case.exhibits],
+        "deliveries": [{"instrument": d.instrument, "addressee": d.addressee,
+                        "side": d.addressee_side.value if d.addressee_side else None, "channel": d.channel.value,
+                        "sent_on": _d(d.sent_on), "delivered_on": _d(d.delivered_on)} for d in case.deliveries],
+        "deadlines": [tracker.view(case, d, today).as_json() for d in case.deadlines],
+        "path_periods": [{"path": p.path.value, "started_on": _d(p.started_on), "ended_on": _d(p.ended_on),
+                          "due": _d(p.deadline.due_on), "extensions": len(p.deadline.extensions)}
+                         for p in case.path_periods],
+        "tools": [{"kind": t.kind.value, "requested_by": t.requested_by.value, "started_on": _d(t.started_on),
+                   "completed_on": _d(t.completed_on), "due": _d(t.deadline.due_on),
+                   "industry_wide": t.industry_wide} for t in case.tools],
+        "appointments": [{"id": a.id, "name": a.resource.name, "role": a.role.value,
+                          "appointed_on": _d(a.appointed_on), "ended_on": _d(a.ended_on),
+                          "end_reason": a.end_reason} for a in case.appointments],
+        "confidentiality_requests": [{"id": r.id, "requested_by": r.requested_by.value,
+                                      "audience": r.audience, "received_on": _d(r.received_on),
+                                      "decided_on": _d(r.decided_on), "granted": r.granted,
+                                      "withheld_from": r.withheld_from} for r in case.confidentiality_requests],
+        "objections": [{"id": o.id, "raised_by": o.raised_by.value, "ground": o.ground.value,
+                        "received_on": _d(o.received_on), "decided_on": _d(o.decided_on),
+                        "outcome": o.outcome.value if o.outcome else None, "measures": o.measures}
+                       for o in case.objections],
+        "recusal_requests": [{"id": r.id, "appointee": r.appointment.resource.name,
+                              "raised_by": r.raised_by.value if r.raised_by else "appointee",
+                              "received_on": _d(r.received_on), "decided_on": _d(r.decided_on),
+                              "recused": r.recused} for r in case.recusal_requests],
+        "agreement": None if case.agreement is None else {
+            "signed_on": _d(case.agreement.signed_on),
+            "obligations": [{"id": o.id, "obligor": o.obligor.value, "obligee": o.obligee.value,
+                             "description": o.description, "due_on": _d(o.due_on), "indicators": o.indicators,
+                             "status": o.status.value} for o in case.agreement.obligations],
+        },
+        "monitoring_updates": [{"obligation": u.obligation_id, "monitor": u.monitor, "reported_on": _d(u.reported_on),
+                                "status": u.status.value, "text": u.text} for u in case.monitoring_updates],
+        "events": [{"on": _d(e.on), "seq": e.seq, "actor": e.actor, "action": e.action, "text": e.text}
+                   for e in timeline(session, case)],
+    }
+
+
+def deadline_table(case: Case, today: date) -> list[str]:
+    """One line per deadline: rule, basis, trigger, due, closed, status."""
+    lines = []
+    for deadline in case.deadlines:
+        item = tracker.view(case, deadline, today)
+        closed = f"done {_d(item.closed_on)}" if item.closed_on else "open"
+        flags = " PROVISIONAL" if item.provisional else ""
+        flags += f" (+{item.extensions} extension)" if item.extensions else ""
+        subject = f" [{item.subject}]" if item.subject else ""
+        lines.append(f"{item.rule + subject:<44} {get_rule(item.rule).limit.basis_en:<17} "
+                     f"from {item.trigger_on}  due {item.due_on}  {closed:<16} {item.status.value.upper()}{flags}")
+    return lines

@@ -1,0 +1,1 @@
+"""Seals, co-signatures, frozen versions and verification (PAdES, on pyHanko)."""

@@ -1,0 +1,1 @@
+"""The web service: secretariat console, party and monitor portals, public register."""
