@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 04:06:41.679759
+Create Date: 2026-11-25 04:10:24.577134
 """
 from __future__ import annotations
 

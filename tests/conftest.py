@@ -1,0 +1,111 @@
+"""Shared fixtures: the case record on SQLite and (when it answers) PostgreSQL."""
+from __future__ import annotations
+
+import copy
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from cases.calendar import official_calendar
+from cases.db import make_engine, upgrade
+from cases.procedure import Procedure
+from cases.store import BlobStore
+from factories import BASE_APPLICATION
+
+TODAY = date(2026, 11, 25)
+POSTGRES_ADMIN_URL = os.environ.get("CASEDOCS_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+_postgres_skip_reason: str | None = None
+
+
+def _postgres_answers() -> str | None:
+    """None when PostgreSQL answers, else why not."""
+    try:
+        engine = create_engine(POSTGRES_ADMIN_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as error:  # any failure to connect means: skip, and say why
+        return f"PostgreSQL at {make_url(POSTGRES_ADMIN_URL).render_as_string(hide_password=True)} " \
+               f"does not answer ({type(error).__name__}: {str(error).splitlines()[0]})"
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    global _postgres_skip_reason
+    _postgres_skip_reason = _postgres_answers()
+    if _postgres_skip_reason:
+        return [f"casedocs: persistence tests on PostgreSQL SKIPPED: {_postgres_skip_reason}"]
+    return ["casedocs: persistence tests run on SQLite and PostgreSQL"]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh database for this test session, dropped afterwards."""
+    reason = _postgres_skip_reason if _postgres_skip_reason is not None else _postgres_answers()
+    if reason:
+        pytest.skip(reason)
+    name = f"casedocs_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'casedocs.sqlite3'}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue(f"{request.param}_url")
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back: each test starts clean."""
+    engine = make_engine(database_url)
+    connection = engine.connect()
+    outer = connection.begin()
+    db_session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield db_session
+    finally:
+        db_session.close()
+        outer.rollback()
+        connection.close()
+        engine.dispose()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> BlobStore:
+    return BlobStore(tmp_path / "store")
+
+
+@pytest.fixture
+def proc(session: Session, store: BlobStore) -> Procedure:
+    return Procedure(session, official_calendar(), "officer.test", store=store, today=lambda: TODAY)
+
+
+@pytest.fixture
+def application() -> dict[str, Any]:
+    """A minimal complete application document; tests change copies of it."""
+    return copy.deepcopy(BASE_APPLICATION)
