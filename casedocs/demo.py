@@ -34,8 +34,64 @@ A, R = SideRole.APPLICANT, SideRole.RESPONDENT
 BOTH = (A, R)
 
 
-def run_sample_case(proc: Procedure, sample_dir: FilePath = SAMPLE_DIR) -> Case:
+def run_demo_cases(proc: Procedure, sample_dir: FilePath = SAMPLE_DIR) -> list[Case]:
+    """The villages' first, rejected application; the sample case (their re-application);
+    and another applicant's case that the respondent refused. Together they need all 23 instruments."""
+    first = run_rejected_application(proc, sample_dir)
+    sample = run_sample_case(proc, sample_dir, reapplication_of=first.number)
+    refused = run_refused_case(proc, sample_dir)
+    return [first, sample, refused]
+
+
+def run_rejected_application(proc: Procedure, sample_dir: FilePath = SAMPLE_DIR) -> Case:
+    """January 2025: the villages applied without evidence or representatives' mandate and never supplemented."""
     form = load_application_file(sample_dir / "application.json")
+    applicant = form.applicant.model_copy(update={"members": form.applicant.members[:1], "agents": [],
+                                                  "representatives": []})
+    early = form.model_copy(update={"received_on": date(2025, 1, 20), "exhibits": [], "standards": [],
+                                    "confidentiality_requests": [], "applicant": applicant,
+                                    "title": "Musonoie river pollution (first application)"})
+    case = proc.file_application(early, base_dir=sample_dir)
+    proc.request_supplement(case, "Materials showing that the dispute exists (sampling results, surveys); the "
+                                  "standards the dispute concerns.", date(2025, 1, 22))
+    proc.reject(case, "Required content missing after the request for supplementary materials: no material shows "
+                      "that the dispute exists, and no standard within the mechanism's scope is named "
+                      "(第三章第3.1条). The applicant may apply again on the same matter.", date(2025, 2, 5))
+    proc.record_delivery(case, "rejection_decision", date(2025, 2, 6), side=A)
+    return case
+
+
+def run_refused_case(proc: Procedure, sample_dir: FilePath = SAMPLE_DIR) -> Case:
+    """An NGO's application against a trader that declines the invitation: non-launch."""
+    form = load_application_file(sample_dir / "application.json")
+    from cases.application import PartyIn, SideIn
+    from cases.vocabulary import PartyCategory
+
+    ngo = SideIn(members=[PartyIn(category=PartyCategory.NGO, full_name="Droits & Mines Lualaba",
+                                  address="Avenue Lumumba 21, Kolwezi, DRC", contact="info@droits-mines.example.org")])
+    trader = SideIn(members=[PartyIn(category=PartyCategory.COMPANY_PROCESSING,
+                                     full_name="鑫源钴业贸易（香港）有限公司",
+                                     address="香港九龙尖沙咀广东道30号", other_info="Xinyuan Cobalt Trading (HK) Ltd.")])
+    application = form.model_copy(update={
+        "received_on": date(2025, 6, 2), "applicant": ngo, "respondent": trader, "confidentiality_requests": [],
+        "title": "Artisanal cobalt sourcing without due diligence — Droits & Mines Lualaba v. Xinyuan Cobalt Trading",
+        "facts": "The trader buys cobalt hydroxide from depots supplied by artisanal sites where children were seen "
+                 "working in 2024, without the risk assessment the standards require.",
+        "exhibits": form.exhibits[:1]})
+    case = proc.file_application(application, base_dir=sample_dir)
+    proc.accept(case, date(2025, 6, 10))
+    proc.send_invitation(case, date(2025, 6, 16))
+    proc.record_delivery(case, "invitation", date(2025, 6, 18), side=R)
+    proc.record_response(case, False, date(2025, 7, 2))
+    proc.send_non_launch_notice(case, date(2025, 7, 9))
+    proc.record_delivery(case, "non_launch_notice", date(2025, 7, 10), side=A)
+    return case
+
+
+def run_sample_case(proc: Procedure, sample_dir: FilePath = SAMPLE_DIR, *, reapplication_of: str | None = None) -> Case:
+    form = load_application_file(sample_dir / "application.json")
+    if reapplication_of:
+        form = form.model_copy(update={"reapplication_of": reapplication_of})
     roster = _roster(proc)
 
     # Filing and formal review (第三章).

@@ -126,6 +126,7 @@ class Case(Base):
     published_on: Mapped[Optional[date]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    reapplication_of: Mapped[Optional[Case]] = relationship(remote_side=lambda: [Case.id])
     sides: Mapped[list[Side]] = relationship(back_populates="case", cascade="all, delete-orphan",
                                              order_by="Side.id")
     claims: Mapped[list[Claim]] = relationship(cascade="all, delete-orphan", order_by="Claim.position")

@@ -91,7 +91,9 @@ def test_demo_prints_the_timeline_and_every_deadline(tmp_path: Path) -> None:
     result = run("demo", "--data", str(tmp_path / "demo"))
     assert result.exit_code == 0, result.output
     out = result.output
-    assert out.startswith("MVC-2025-0001 — sample case filed")
+    assert out.startswith("MVC-2025-0002 — sample case filed")
+    assert "related: MVC-2025-0001 Musonoie river pollution (first application) — rejected" in out
+    assert "MVC-2025-0003" in out and "not launched" in out
     assert "Deadlines (14: 1 lapsed, 13 met)" in out
     assert "2025-05-16  Launch notice delivered to both sides: the procedure starts" in out
     assert "external_mediation" in out and "MET (+1 extension)" in out

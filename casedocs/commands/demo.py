@@ -12,7 +12,7 @@ from cases.views import deadline_table, timeline
 from casedocs.app import App
 from casedocs.commands.records import domain_errors
 from casedocs.config import Settings
-from casedocs.demo import run_sample_case
+from casedocs.demo import run_demo_cases
 
 
 @click.command("demo")
@@ -26,14 +26,18 @@ def demo(data_dir: Path | None) -> None:
     with domain_errors():
         app.init()
         with app.procedure(actor="demo officer") as proc:
-            case = run_sample_case(proc)
+            first, case, refused = run_demo_cases(proc)
+            related = [(c.number, c.title, c.stage) for c in (first, refused)]
             today = app.today()
             entries = timeline(proc.session, case)
             lines = deadline_table(case, today)
             statuses = Counter(tracker.status(d, today).value for d in case.deadlines)
             number, stage = case.number, case.stage
     app.close()
-    click.echo(f"{number} — sample case filed and driven through the procedure (data: {settings.data_dir})\n")
+    click.echo(f"{number} — sample case filed and driven through the procedure (data: {settings.data_dir})")
+    for other, title, other_stage in related:
+        click.echo(f"  related: {other} {title} — {other_stage.en.lower()}")
+    click.echo("")
     click.echo("Timeline")
     for entry in entries:
         click.echo(f"  {entry.on}  {entry.text}")

@@ -98,8 +98,8 @@ assert PATH_STAGES <= _STAGE_ACTIONS.keys()
 def allowed_actions(stage: Stage) -> frozenset[Action]:
     if stage in FINAL_STAGES:
         # A closed case takes no acts; the delivery of the notice that closed it may
-        # still be recorded, and its public summary kept up to date.
-        return frozenset({Action.RECORD_DELIVERY}) | _PUBLISHED
+        # still be recorded, and the public summary of a case that was on the register kept up to date.
+        return frozenset({Action.RECORD_DELIVERY}) | (frozenset() if stage is Stage.REJECTED else _PUBLISHED)
     return _STAGE_ACTIONS[stage] | _ANY_OPEN_STAGE
 
 

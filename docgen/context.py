@@ -1,0 +1,652 @@
+"""The typed context each template renders from, built from the case record.
+
+Every value is already formatted for the edition's language (dates, labels, clause
+references) so templates stay free of logic. Party-supplied text stays plain data:
+autoescaping at render time makes `& < > {{ }}` print literally. Names of parties,
+companies, places and persons are kept as entered in every edition.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from cases import tracker
+from cases.errors import NotFoundError
+from cases.instruments import INSTRUMENTS, Instrument, get_instrument
+from cases.models import Case, Deadline, Side
+from cases.rules import RULES, get_rule
+from cases.vocabulary import ConfidentialityAudience, ObjectionMeasure, SideRole, Stage, ToolKind
+from docgen.locale import Localizer
+
+MECHANISM_ZH = "采矿业和矿产价值链调解磋商机制"
+MECHANISM_EN = "Mining and Mineral Value Chain Mediation and Consultation Mechanism"
+
+
+@dataclass(frozen=True)
+class MechanismView:
+    name: str
+    name_zh: str
+    name_en: str
+    secretariat: str
+    procedural_rules: str
+
+
+@dataclass(frozen=True)
+class DocView:
+    id: str
+    title: str
+    title_zh: str
+    title_en: str
+    issue_date: str
+    lang: str
+    reference: str
+    verification_code: str
+    version: int
+    subject: str
+    co_signed: bool
+
+
+@dataclass(frozen=True)
+class PartyView:
+    name: str
+    category: str
+    address: str
+    contact: str
+    other_info: str
+
+
+@dataclass(frozen=True)
+class AgentView:
+    name: str
+    organisation: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class PersonView:
+    name: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class SideView:
+    role: str
+    names: str
+    members: list[PartyView]
+    agents: list[AgentView]
+    representatives: list[PersonView]
+    categories: str
+
+
+@dataclass(frozen=True)
+class ClaimView:
+    number: int
+    claim: str
+    reasons: str
+
+
+@dataclass(frozen=True)
+class StandardView:
+    name: str
+    clauses: str
+
+
+@dataclass(frozen=True)
+class ExhibitView:
+    number: int
+    title: str
+    file: str
+    submitted_by: str
+    submitted_on: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class LimitView:
+    """One time limit as the instrument states it."""
+
+    rule: str
+    what: str
+    basis: str
+    counted_from: str
+    clause: str
+    start: str
+    due: str
+    provisional: bool
+    note: str  # e.g. "provisional: the 2027 holiday schedule is not yet published"
+
+
+@dataclass(frozen=True)
+class CaseView:
+    number: str
+    title: str
+    received_on: str
+    channel: str
+    region: str
+    country: str
+    industry: str
+    issue_types: str
+    facts: str
+    stage: str
+    accepted_on: str
+    rejected_on: str
+    rejection_grounds: str
+    invitation_sent_on: str
+    response_on: str
+    deemed_refusal: bool
+    preliminary_response: str
+    launched_on: str
+    path: str
+    terminated_on: str
+    termination_ground: str
+    termination_statement: str
+    closed_on: str
+    public_summary: str
+    reapplication_of: str
+
+
+@dataclass(frozen=True)
+class TriageView:
+    recommended_on: str
+    recommended_path: str
+    recommended_tools: str
+    reasoning: str
+    agreed_on: str
+    agreed_path: str
+    agreed_tools: str
+    path_period: str
+
+
+@dataclass(frozen=True)
+class PeriodView:
+    path: str
+    started_on: str
+    ended_on: str
+    due: str
+    end_reason: str
+
+
+@dataclass(frozen=True)
+class ToolView:
+    kind: str
+    requested_by: str
+    scope: str
+    started_on: str
+    due: str
+    completed_on: str
+    findings: str
+    industry_wide: bool
+    suspends_mediation: bool
+    team: str
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    name: str
+    organisation: str
+    role: str
+    appointed_on: str
+    requested_by: str
+    consents: str
+    ended_on: str
+    end_reason: str
+
+
+@dataclass(frozen=True)
+class ObligationView:
+    number: int
+    obligor: str
+    obligee: str
+    description: str
+    due: str
+    indicators: str
+    status: str
+
+
+@dataclass(frozen=True)
+class AgreementView:
+    points_in_dispute: str
+    stakeholders: str
+    standards_and_clauses: str
+    process_and_consensus: str
+    obligations: list[ObligationView]
+    feedback_plan: str
+    disclosure_plan: str
+    communication_plan: str
+    other_terms: str
+    drafted_on: str
+    signed_on: str
+
+
+@dataclass(frozen=True)
+class ClosureView:
+    issued_on: str
+    points_in_dispute: str
+    course_of_process: str
+    facts_established: str
+    recommendations: str
+
+
+@dataclass(frozen=True)
+class MonitoringView:
+    reported_on: str
+    monitor: str
+    obligation: int
+    status: str
+    text: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    on: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """The particular matter an instrument decides (an objection, an extension, ...).
+
+    Fields not relevant to the instrument are empty strings; templates use what applies.
+    """
+
+    kind: str = ""
+    number: int = 0
+    requested_by: str = ""
+    received_on: str = ""
+    decided_on: str = ""
+    statement: str = ""
+    reasons: str = ""
+    decision: str = ""
+    decision_reason: str = ""
+    information: str = ""
+    audience: str = ""
+    duration: str = ""
+    ground: str = ""
+    evidence: str = ""
+    measures: str = ""
+    appointee: str = ""
+    target: str = ""
+    previous_due: str = ""
+    new_due: str = ""
+    extension: str = ""
+    from_path: str = ""
+    to_path: str = ""
+    items: str = ""
+    scope: str = ""
+    due: str = ""
+    granted: bool = False
+
+
+@dataclass(frozen=True)
+class InstrumentContext:
+    mechanism: MechanismView
+    doc: DocView
+    case: CaseView
+    applicant: SideView
+    respondent: SideView
+    addressee: str
+    claims: list[ClaimView]
+    standards: list[StandardView]
+    exhibits: list[ExhibitView]
+    limits: dict[str, LimitView]
+    triage: TriageView
+    periods: list[PeriodView]
+    tools: list[ToolView]
+    appointments: list[AppointmentView]
+    agreement: AgreementView
+    closure: ClosureView
+    monitoring: list[MonitoringView]
+    events: list[EventView]
+    item: ItemView = field(default_factory=ItemView)
+
+    def as_data(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- subjects ---------------------------------------------------------------------------
+
+def subjects(case: Case, instrument_id: str) -> list[str]:
+    """Every particular matter an instrument can be issued for in this case ("" = the case)."""
+    match instrument_id:
+        case "power_of_attorney":
+            return [f"agent:{a.id}" for side in case.sides for a in side.agents]
+        case "supplement_request":
+            return [f"supplement:{r.id}" for r in case.supplement_requests]
+        case "path_switch_decision":
+            return [f"period:{p.id}" for p in case.path_periods if p.requested_by is not None]
+        case "extension_decision":
+            return [f"extension:{e.id}" for d in case.deadlines for e in d.extensions]
+        case "appointment_letter":
+            return [f"appointment:{a.id}" for a in case.appointments]
+        case "fact_finding_terms" | "assessment_request":
+            kind = ToolKind.FACT_FINDING if instrument_id == "fact_finding_terms" else ToolKind.ASSESSMENT
+            return [f"tool:{t.id}" for t in case.tools if t.kind is kind]
+        case "confidentiality_decision":
+            return [f"confidentiality:{r.id}" for r in case.confidentiality_requests]
+        case "objection_decision":
+            return [f"objection:{o.id}" for o in case.objections]
+        case "recusal_decision":
+            return [f"recusal:{r.id}" for r in case.recusal_requests]
+    return [""] if not_applicable(case, instrument_id) is None else []
+
+
+_LAUNCHED_OR_LATER = {Stage.LAUNCHED, Stage.TRIAGE, Stage.BILATERAL_DIALOGUE, Stage.INTERNAL_MEDIATION,
+                      Stage.EXTERNAL_MEDIATION, Stage.TERMINATED, Stage.MONITORING, Stage.CLOSED}
+
+
+def _sent(case: Case, instrument_id: str) -> bool:
+    return any(d.instrument == instrument_id for d in case.deliveries)
+
+
+def not_applicable(case: Case, instrument_id: str, subject: str = "") -> str | None:
+    """None when the instrument applies to the case now (due or done), else why not."""
+    get_instrument(instrument_id)
+    multi = {"power_of_attorney", "supplement_request", "path_switch_decision", "extension_decision",
+             "appointment_letter", "fact_finding_terms", "assessment_request", "confidentiality_decision",
+             "objection_decision", "recusal_decision"}
+    if instrument_id in multi:
+        options = subjects(case, instrument_id)
+        if not options:
+            return f"the case has no matter a {instrument_id} is issued for"
+        if subject and subject not in options:
+            return f"{subject!r} is not one of {', '.join(options)}"
+        return None
+    stage = case.stage
+    reasons: dict[str, tuple[bool, str]] = {
+        "application_form": (True, ""),
+        "acceptance_decision": (stage is Stage.RECEIVED or case.accepted_on is not None,
+                                "the application was not accepted"),
+        "rejection_decision": (stage is Stage.RECEIVED or case.rejected_on is not None,
+                               "the application was not rejected"),
+        "invitation": (stage is Stage.ACCEPTED or _sent(case, "invitation"), "no invitation is due or was sent"),
+        "second_invitation": (tracker.find_latest(case, "second_invitation") is not None,
+                              "the first invitation has not lapsed"),
+        "launch_notice": (stage is Stage.RESPONDENT_ACCEPTED or _sent(case, "launch_notice"),
+                          "the respondent has not accepted the invitation"),
+        "non_launch_notice": (stage is Stage.RESPONDENT_REFUSED or _sent(case, "non_launch_notice"),
+                              "the respondent did not refuse the invitation"),
+        "triage_recommendation": (stage is Stage.LAUNCHED or case.triage is not None,
+                                  "the procedure has not been launched"),
+        "triage_record": (case.triage is not None, "no triage recommendation has been made"),
+        "agreement": (case.agreement is not None, "no agreement has been drafted"),
+        "termination_notice": (case.path is not None and stage in _LAUNCHED_OR_LATER
+                               or case.terminated_on is not None and stage is not Stage.NOT_LAUNCHED,
+                               "the procedure is not under way"),
+        "closure_report": (case.termination_ground is not None and stage is not Stage.NOT_LAUNCHED,
+                           "the procedure has not been terminated"),
+        "case_summary": (case.accepted_on is not None, "the application has not been accepted"),
+    }
+    applies, why = reasons[instrument_id]
+    return None if applies else why
+
+
+# -- building ---------------------------------------------------------------------------
+
+class ContextBuilder:
+    """Builds the context of one instrument of one case in one language."""
+
+    def __init__(self, case: Case, loc: Localizer, today: date, events: list[tuple[date | None, str]] = ()):  # type: ignore[assignment]
+        self.case = case
+        self.loc = loc
+        self.today = today
+        self.events = events
+
+    def build(self, instrument_id: str, subject: str = "", *, version: int = 1,
+              verification_code: str = "") -> InstrumentContext:
+        instrument = get_instrument(instrument_id)
+        why = not_applicable(self.case, instrument_id, subject)
+        if why is not None:
+            raise NotFoundError(f"{instrument_id} does not apply to {self.case.number} "
+                                f"(stage {self.case.stage.value}): {why}")
+        if not subject:
+            options = subjects(self.case, instrument_id)
+            subject = options[-1] if options else ""
+        loc, case = self.loc, self.case
+        return InstrumentContext(
+            mechanism=MechanismView(name=loc.pick(MECHANISM_ZH, MECHANISM_EN), name_zh=MECHANISM_ZH,
+                                    name_en=MECHANISM_EN, secretariat=loc.pick(f"{MECHANISM_ZH}秘书处",
+                                                                               f"Secretariat of the {MECHANISM_EN}"),
+                                    procedural_rules=loc.pick("《采矿业和矿产价值链调解磋商机制程序文件》",
+                                                              "the Procedural Rules of the Mechanism")),
+            doc=self._doc(instrument, subject, version, verification_code),
+            case=self._case_view(),
+            applicant=self._side(case.applicant),
+            respondent=self._side(case.respondent),
+            addressee=self._addressee(instrument, subject),
+            claims=[ClaimView(i + 1, loc.text(c.claim), loc.text(c.reasons)) for i, c in enumerate(case.claims)],
+            standards=[StandardView(s.name if s.name else loc.label(s.standard), s.clauses) for s in case.standards],
+            exhibits=[ExhibitView(i + 1, loc.text(e.title), e.original_name,
+                                  loc.label(e.submitted_by) if e.submitted_by else "", loc.date(e.submitted_on),
+                                  e.sha256[:16]) for i, e in enumerate(case.exhibits)],
+            limits=self._limits(subject),
+            triage=self._triage(),
+            periods=[PeriodView(loc.label(p.path), loc.date(p.started_on), loc.date(p.ended_on),
+                                loc.date(p.deadline.due_on), p.end_reason or "") for p in case.path_periods],
+            tools=[self._tool(t) for t in case.tools],
+            appointments=[self._appointment(a) for a in case.appointments],
+            agreement=self._agreement(),
+            closure=self._closure(),
+            monitoring=[MonitoringView(loc.date(u.reported_on), u.monitor, self._obligation_number(u.obligation_id),
+                                       loc.label(u.status), loc.text(u.text)) for u in case.monitoring_updates],
+            events=[EventView(loc.date(on), loc.text(text)) for on, text in self.events],
+            item=self._item(instrument_id, subject),
+        )
+
+    # -- parts ------------------------------------------------------------------------
+
+    def _doc(self, instrument: Instrument, subject: str, version: int, code: str) -> DocView:
+        loc = self.loc
+        suffix = subject.split(":")[-1] if subject else ""
+        reference = f"{self.case.number}/{instrument.id}" + (f"/{suffix}" if suffix else "")
+        return DocView(id=instrument.id, title=loc.pick(instrument.zh, instrument.en), title_zh=instrument.zh,
+                       title_en=instrument.en, issue_date=loc.date(self.today), lang=loc.lang, reference=reference,
+                       verification_code=code, version=version, subject=subject, co_signed=instrument.co_signed)
+
+    def _case_view(self) -> CaseView:
+        case, loc = self.case, self.loc
+        invitation = next((d for d in case.deliveries if d.instrument == "invitation"), None)
+        return CaseView(
+            number=case.number, title=loc.text(case.title), received_on=loc.date(case.received_on),
+            channel=loc.label(case.channel), region=case.region, country=case.country,
+            industry=loc.text(case.industry), issue_types=loc.join([loc.text(t) for t in case.issue_types]),
+            facts=loc.text(case.facts), stage=loc.label(case.stage), accepted_on=loc.date(case.accepted_on),
+            rejected_on=loc.date(case.rejected_on), rejection_grounds=loc.text(case.rejection_grounds or ""),
+            invitation_sent_on=loc.date(invitation.sent_on if invitation else None),
+            response_on=loc.date(case.respondent_answer_on), deemed_refusal=case.deemed_refusal,
+            preliminary_response=loc.text(case.preliminary_response or ""), launched_on=loc.date(case.launched_on),
+            path=loc.label(case.path), terminated_on=loc.date(case.terminated_on),
+            termination_ground=loc.label(case.termination_ground),
+            termination_statement=loc.text(case.termination_statement or ""), closed_on=loc.date(case.closed_on),
+            public_summary=loc.text(case.public_summary or ""),
+            reapplication_of=case.reapplication_of.number if case.reapplication_of else "",
+        )
+
+    def _side(self, side: Side) -> SideView:
+        loc = self.loc
+        members = [PartyView(m.full_name, loc.label(m.category), m.address, m.contact, m.other_info)
+                   for m in side.members]
+        return SideView(role=loc.label(side.role), names=loc.join([m.full_name for m in side.members]),
+                        members=members,
+                        agents=[AgentView(a.name, a.organisation, a.contact) for a in side.agents],
+                        representatives=[PersonView(r.name, r.contact) for r in side.representatives],
+                        categories=loc.join(sorted({loc.label(m.category) for m in side.members})))
+
+    def _addressee(self, instrument: Instrument, subject: str) -> str:
+        case = self.case
+        if subject.startswith("appointment:"):
+            return self._find(case.appointments, subject).resource.name
+        if subject.startswith(("confidentiality:", "objection:")):
+            item = self._find(case.confidentiality_requests if subject.startswith("conf") else case.objections,
+                              subject)
+            role = getattr(item, "requested_by", None) or getattr(item, "raised_by")
+            return case.side(role).display_name
+        to_respondent = {"invitation", "second_invitation"}
+        to_applicant = {"supplement_request", "acceptance_decision", "rejection_decision", "non_launch_notice"}
+        if instrument.id in to_respondent:
+            return self.loc.join([m.full_name for m in case.respondent.members])
+        if instrument.id in to_applicant:
+            return self.loc.join([m.full_name for m in case.applicant.members])
+        return self.loc.join([case.applicant.display_name, case.respondent.display_name])
+
+    def _limits(self, subject: str) -> dict[str, LimitView]:
+        """The latest deadline of each rule; for the instrument's own matter, that matter's deadline."""
+        limits: dict[str, LimitView] = {}
+        for rule_id in RULES:
+            same_rule = [d for d in self.case.deadlines if d.rule == rule_id]
+            own = [d for d in same_rule if subject and d.subject == subject]
+            limits[rule_id] = self._limit(rule_id, (own or same_rule or [None])[-1])
+        return limits
+
+    def _limit(self, rule_id: str, deadline: Deadline | None) -> LimitView:
+        loc, rule = self.loc, get_rule(rule_id)
+        note = ""
+        if deadline is not None and deadline.provisional:
+            note = loc.pick("（暂定：相关年度法定节假日安排尚未公布）",
+                            "(provisional: the official holiday schedule is not yet published)")
+        return LimitView(rule=rule_id, what=loc.pick(rule.what_zh, rule.what_en),
+                         basis=loc.pick(rule.limit.basis_zh, rule.limit.basis_en),
+                         counted_from=loc.pick(rule.counted_from_zh, rule.counted_from_en),
+                         clause=loc.clause(rule.clause),
+                         start=loc.date(deadline.trigger_on) if deadline else "",
+                         due=loc.date(deadline.due_on) if deadline else "",
+                         provisional=bool(deadline and deadline.provisional), note=note)
+
+    def _triage(self) -> TriageView:
+        loc, triage = self.loc, self.case.triage
+        if triage is None:
+            return TriageView("", "", "", "", "", "", "", "")
+        first = self.case.path_periods[0] if self.case.path_periods else None
+        tools = lambda values: loc.join([loc.label(ToolKind(v)) for v in values])  # noqa: E731
+        return TriageView(loc.date(triage.recommended_on), loc.label(triage.recommended_path),
+                          tools(triage.recommended_tools), loc.text(triage.reasoning), loc.date(triage.agreed_on),
+                          loc.label(triage.agreed_path), tools(triage.agreed_tools),
+                          loc.date(first.deadline.due_on) if first else "")
+
+    def _tool(self, tool) -> ToolView:  # type: ignore[no-untyped-def]
+        loc = self.loc
+        team = loc.join([a.resource.name for a in self.case.appointments if a.tool_use_id == tool.id])
+        return ToolView(loc.label(tool.kind), loc.label(tool.requested_by), loc.text(tool.scope),
+                        loc.date(tool.started_on), loc.date(tool.deadline.due_on), loc.date(tool.completed_on),
+                        loc.text(tool.findings or ""), tool.industry_wide, tool.suspends_mediation, team)
+
+    def _appointment(self, appointment) -> AppointmentView:  # type: ignore[no-untyped-def]
+        loc = self.loc
+        consents = [loc.label(role) for role, given in ((SideRole.APPLICANT, appointment.applicant_consent),
+                                                         (SideRole.RESPONDENT, appointment.respondent_consent))
+                    if given]
+        return AppointmentView(appointment.resource.name, appointment.resource.organisation,
+                               loc.label(appointment.role), loc.date(appointment.appointed_on),
+                               loc.label(appointment.requested_by) if appointment.requested_by else "",
+                               loc.join(consents), loc.date(appointment.ended_on), appointment.end_reason or "")
+
+    def _obligation_number(self, obligation_id: int) -> int:
+        obligations = self.case.agreement.obligations if self.case.agreement else []
+        return next((i + 1 for i, o in enumerate(obligations) if o.id == obligation_id), 0)
+
+    def _agreement(self) -> AgreementView:
+        loc, agreement = self.loc, self.case.agreement
+        if agreement is None:
+            return AgreementView("", "", "", "", [], "", "", "", "", "", "")
+        return AgreementView(
+            loc.text(agreement.points_in_dispute), loc.text(agreement.stakeholders),
+            loc.text(agreement.standards_and_clauses), loc.text(agreement.process_and_consensus),
+            [ObligationView(i + 1, loc.label(o.obligor), loc.label(o.obligee), loc.text(o.description),
+                            loc.date(o.due_on), loc.text(o.indicators), loc.label(o.status))
+             for i, o in enumerate(agreement.obligations)],
+            loc.text(agreement.feedback_plan), loc.text(agreement.disclosure_plan),
+            loc.text(agreement.communication_plan), loc.text(agreement.other_terms),
+            loc.date(agreement.drafted_on), loc.date(agreement.signed_on))
+
+    def _closure(self) -> ClosureView:
+        loc, report = self.loc, self.case.closure_report
+        if report is None:
+            return ClosureView("", "", "", "", "")
+        return ClosureView(loc.date(report.issued_on), loc.text(report.points_in_dispute),
+                           loc.text(report.course_of_process), loc.text(report.facts_established),
+                           loc.text(report.recommendations))
+
+    @staticmethod
+    def _find(items: list, subject: str):  # type: ignore[no-untyped-def, type-arg]
+        wanted = int(subject.split(":")[1])
+        for item in items:
+            if item.id == wanted:
+                return item
+        raise NotFoundError(f"no {subject}")
+
+    def _item(self, instrument_id: str, subject: str) -> ItemView:
+        loc, case = self.loc, self.case
+        kind = subject.split(":")[0] if subject else ""
+        number = int(subject.split(":")[1]) if subject else 0
+        if kind == "supplement":
+            request = self._find(case.supplement_requests, subject)
+            return ItemView(kind, number, items=loc.text(request.items), received_on=loc.date(request.received_on),
+                            decided_on=loc.date(request.requested_on))
+        if kind == "confidentiality":
+            r = self._find(case.confidentiality_requests, subject)
+            audience = lambda values: loc.join([loc.label(ConfidentialityAudience(v)) for v in values])  # noqa: E731
+            return ItemView(kind, number, requested_by=loc.label(r.requested_by), received_on=loc.date(r.received_on),
+                            decided_on=loc.date(r.decided_on), information=loc.text(r.decided_information or r.information),
+                            audience=audience(r.decided_audience if r.granted else r.audience),
+                            duration=loc.text(r.decided_duration or r.duration), reasons=loc.text(r.reason),
+                            decision_reason=loc.text(r.decision_reason or ""), granted=bool(r.granted),
+                            decision=loc.pick("同意采取保密措施", "Confidentiality granted") if r.granted else
+                            loc.pick("不予采取保密措施", "Confidentiality refused") if r.decided_on else "")
+        if kind == "objection":
+            o = self._find(case.objections, subject)
+            return ItemView(kind, number, requested_by=loc.label(o.raised_by), received_on=loc.date(o.received_on),
+                            decided_on=loc.date(o.decided_on), ground=loc.label(o.ground),
+                            statement=loc.text(o.statement), evidence=loc.text(o.evidence),
+                            decision=loc.label(o.outcome) if o.outcome else "",
+                            measures=loc.join([loc.label(ObjectionMeasure(m)) for m in o.measures]),
+                            decision_reason=loc.text(o.decision_reason or ""))
+        if kind == "recusal":
+            r = self._find(case.recusal_requests, subject)
+            return ItemView(kind, number, requested_by=loc.label(r.raised_by) if r.raised_by else
+                            loc.pick("被任命方自行申请", "the appointee"), received_on=loc.date(r.received_on),
+                            decided_on=loc.date(r.decided_on), appointee=r.appointment.resource.name,
+                            reasons=loc.text(r.reasons), decision_reason=loc.text(r.decision_reason or ""),
+                            granted=bool(r.recused),
+                            decision=(loc.pick("回避", "Recused") if r.recused else loc.pick("不予回避", "Not recused"))
+                            if r.decided_on else "")
+        if kind == "extension":
+            extension = next(e for d in case.deadlines for e in d.extensions if e.id == number)
+            deadline = next(d for d in case.deadlines if d.id == extension.deadline_id)
+            rule = get_rule(deadline.rule)
+            from cases.rules import Limit, Unit
+
+            return ItemView(kind, number, requested_by=loc.label(extension.requested_by),
+                            decided_on=loc.date(extension.decided_on), reasons=loc.text(extension.reason),
+                            target=loc.pick(rule.what_zh, rule.what_en), previous_due=loc.date(extension.previous_due_on),
+                            new_due=loc.date(extension.new_due_on),
+                            extension=loc.pick(Limit(extension.amount, Unit(extension.unit)).basis_zh,
+                                               Limit(extension.amount, Unit(extension.unit)).basis_en))
+        if kind == "period":
+            period = self._find(case.path_periods, subject)
+            index = case.path_periods.index(period)
+            before = case.path_periods[index - 1] if index else None
+            return ItemView(kind, number, requested_by=loc.label(period.requested_by),
+                            decided_on=loc.date(period.started_on), from_path=loc.label(before.path) if before else "",
+                            to_path=loc.label(period.path), due=loc.date(period.deadline.due_on))
+        if kind == "appointment":
+            a = self._find(case.appointments, subject)
+            tool = next((t for t in case.tools if t.id == a.tool_use_id), None)
+            return ItemView(kind, number, appointee=a.resource.name, target=loc.label(a.role),
+                            requested_by=loc.label(a.requested_by) if a.requested_by else "",
+                            decided_on=loc.date(a.appointed_on), scope=loc.text(tool.scope) if tool else "",
+                            due=loc.date(tool.deadline.due_on) if tool else "")
+        if kind == "tool":
+            t = self._find(case.tools, subject)
+            return ItemView(kind, number, requested_by=loc.label(t.requested_by), received_on=loc.date(t.started_on),
+                            scope=loc.text(t.scope), due=loc.date(t.deadline.due_on),
+                            appointee=self._tool(t).team, decided_on=loc.date(t.completed_on))
+        if kind == "agent":
+            agent = next(a for side in case.sides for a in side.agents if a.id == number)
+            side = next(s for s in case.sides if agent in s.agents)
+            return ItemView(kind, number, requested_by=loc.label(side.role), appointee=agent.name,
+                            target=agent.organisation, received_on=loc.date(agent.power_of_attorney.submitted_on))
+        return ItemView()
+
+
+def instruments() -> list[str]:
+    return list(INSTRUMENTS)
