@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import date
 
 from cases.calendar import WorkingCalendar, load_calendar
 from cases.db import Database, upgrade
+from cases.documents import instance_key
 from cases.procedure import Procedure, shanghai_today
 from cases.store import BlobStore
 from casedocs.config import Settings
+from docgen.conversion import ConverterPool
+from docgen.service import DocumentService, TemplateSet
 
 
 class App:
@@ -19,6 +22,7 @@ class App:
         self.db = Database(settings.database_url)
         self.store = BlobStore(settings.store_dir)
         self._calendar: WorkingCalendar | None = None
+        self.templates = TemplateSet(settings.templates_dir)
 
     @property
     def calendar(self) -> WorkingCalendar:
@@ -38,6 +42,23 @@ class App:
         with self.db.session() as session:
             yield Procedure(session, self.calendar, actor or self.settings.actor, store=self.store,
                             today=self.today)
+
+    @contextmanager
+    def converter(self, size: int | None = None) -> Iterator[ConverterPool]:
+        """A warm LibreOffice pool for the duration of a job (a service keeps one for its lifetime)."""
+        pool = ConverterPool(size or self.settings.converter_processes, self.settings.conversion_timeout,
+                             self.settings.data_dir / "converters")
+        with pool:
+            yield pool
+
+    @contextmanager
+    def documents(self, *, pdf: bool = True, actor: str | None = None) -> Iterator[tuple[Procedure, DocumentService]]:
+        """A unit of work that renders documents: the procedure, and the document service on the same session."""
+        with ExitStack() as stack:
+            pool = stack.enter_context(self.converter()) if pdf else None
+            proc = stack.enter_context(self.procedure(actor))
+            yield proc, DocumentService(proc.session, self.store, self.templates, instance_key(self.settings.data_dir),
+                                        proc.actor, self.today, pool)
 
     def close(self) -> None:
         self.db.dispose()

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+_REPO = Path(__file__).resolve().parent.parent
+
+
 def _int_env(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
@@ -34,6 +37,7 @@ class Settings:
     converter_processes: int
     conversion_timeout: float
     actor: str
+    templates_dir: Path
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> "Settings":
@@ -47,6 +51,7 @@ class Settings:
             converter_processes=_int_env("CASEDOCS_CONVERTERS", os.cpu_count() or 1),
             conversion_timeout=_float_env("CASEDOCS_CONVERSION_TIMEOUT", 60.0),
             actor=os.environ.get("CASEDOCS_ACTOR") or os.environ.get("USER") or "secretariat",
+            templates_dir=Path(os.environ.get("CASEDOCS_TEMPLATES") or _REPO / "templates"),
         )
 
     @property

@@ -39,3 +39,7 @@ class ProcedureError(CaseError):
 
 class AuditChainError(CaseError):
     pass
+
+
+class ImmutableVersionError(CaseError):
+    """An issued document version was about to change."""

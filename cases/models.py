@@ -9,10 +9,11 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any, Optional
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint, event, inspect
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from cases.errors import ImmutableVersionError
 from cases.vocabulary import (
     AppointmentRole,
     Channel,
@@ -572,6 +573,56 @@ class ObligeeInquiry(Base):
     asked_by: Mapped[SideRole]
     received_on: Mapped[date]
     question: Mapped[str] = mapped_column(Text)
+
+
+class DocumentVersion(Base):
+    """One rendering of one instrument in one edition and format.
+
+    The bytes live in the content-addressed store under `sha256`. A DOCX and the PDF made
+    from it share a version number and a verification code. Issued versions never change
+    (see cases.documents).
+    """
+
+    __tablename__ = "document_versions"
+    __table_args__ = (UniqueConstraint("case_id", "instrument", "subject", "edition", "version", "format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    instrument: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(60), default="")
+    edition: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int]
+    format: Mapped[str] = mapped_column(String(10))  # docx, pdf
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft, issued
+    verification_code: Mapped[str] = mapped_column(String(20), index=True)
+    template_sha256: Mapped[str] = mapped_column(String(64))
+    context_sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    issued_at: Mapped[Optional[datetime]]
+    issued_by: Mapped[Optional[str]] = mapped_column(String(200))
+
+    case: Mapped[Case] = relationship()
+
+
+DRAFT, ISSUED = "draft", "issued"
+
+
+@event.listens_for(DocumentVersion, "before_update")
+def _refuse_changes_to_issued(mapper: Any, connection: Any, target: DocumentVersion) -> None:
+    status = inspect(target).attrs.status.history
+    was = status.deleted[0] if status.deleted else target.status
+    if was == ISSUED:
+        raise ImmutableVersionError(f"version {target.version} of {target.instrument} ({target.edition}, "
+                                    f"{target.format}) was issued and cannot change")
+
+
+@event.listens_for(DocumentVersion, "before_delete")
+def _refuse_deleting_issued(mapper: Any, connection: Any, target: DocumentVersion) -> None:
+    if inspect(target).attrs.status.loaded_value == ISSUED:
+        raise ImmutableVersionError(f"version {target.version} of {target.instrument} was issued and cannot be deleted")
 
 
 class AuditEvent(Base):

@@ -34,5 +34,5 @@ fi
 
 if [ ! -x .venv-uno/bin/unoserver ]; then
   /usr/bin/python3 -m venv --system-site-packages .venv-uno
-  .venv-uno/bin/pip install -q 'unoserver>=3.0'
+  .venv-uno/bin/pip install -q 'unoserver>=3.0,<4'
 fi

@@ -9,6 +9,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casedocs.commands.deadline",
     "casedocs.commands.records",
     "casedocs.commands.demo",
+    "casedocs.commands.documents",
 )
 
 

@@ -1,0 +1,59 @@
+"""Document versions: numbering, verification codes, and the rule that issued versions never change."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cases.errors import ImmutableVersionError, NotFoundError
+from cases.models import ISSUED, DocumentVersion, utcnow
+
+def instance_key(data_dir: Path) -> bytes:
+    """A per-installation secret, so verification codes cannot be guessed to enumerate documents."""
+    path = data_dir / "instance.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(secrets.token_bytes(32))
+        path.chmod(0o600)
+    return path.read_bytes()
+
+
+def verification_code(key: bytes, case_number: str, instrument: str, subject: str, edition: str, version: int) -> str:
+    """10 characters of base32 (50 bits), grouped XXXX-XXXX-XX, easy to read out and type."""
+    message = "|".join([case_number, instrument, subject, edition, str(version)]).encode("utf-8")
+    raw = base64.b32encode(hmac.new(key, message, hashlib.sha256).digest()).decode("ascii")[:10]
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_code(code: str) -> str:
+    compact = "".join(ch for ch in code.upper() if ch.isalnum())
+    if len(compact) != 10:
+        raise ValueError(f"a verification code has 10 letters and digits (XXXX-XXXX-XX), got {code!r}")
+    return f"{compact[:4]}-{compact[4:8]}-{compact[8:]}"
+
+
+def next_version(session: Session, case_id: int, instrument: str, subject: str, edition: str) -> int:
+    current = session.scalar(select(func.max(DocumentVersion.version)).where(
+        DocumentVersion.case_id == case_id, DocumentVersion.instrument == instrument,
+        DocumentVersion.subject == subject, DocumentVersion.edition == edition))
+    return (current or 0) + 1
+
+
+def find_by_code(session: Session, code: str) -> list[DocumentVersion]:
+    versions = list(session.scalars(select(DocumentVersion).where(
+        DocumentVersion.verification_code == normalise_code(code)).order_by(DocumentVersion.format)))
+    if not versions:
+        raise NotFoundError(f"no document has the verification code {normalise_code(code)}")
+    return versions
+
+
+def issue(session: Session, version: DocumentVersion, actor: str) -> None:
+    if version.status == ISSUED:
+        raise ImmutableVersionError(f"version {version.version} of {version.instrument} was already issued")
+    version.status, version.issued_at, version.issued_by = ISSUED, utcnow(), actor
+    session.flush()

@@ -1,0 +1,65 @@
+"""Cheap checks on what goes into and comes out of LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from .errors import ConversionError
+
+# The LibreOffice import filter for .docx. Forcing it matters: with type
+# detection LibreOffice opens *anything* (random bytes come back as a
+# 400-page PDF of mojibake via the plain-text filter), which would put
+# garbage into the archive instead of failing.
+DOCX_IMPORT_FILTER = "MS Word 2007 XML"
+
+_PDF_MAGIC = b"%PDF-"
+_PDF_EOF = b"%%EOF"
+
+
+def check_docx(name: str, data: bytes) -> None:
+    """Reject input that cannot be a DOCX before it costs a LibreOffice round trip."""
+    if not data:
+        raise ConversionError(name, "invalid DOCX: empty input")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise ConversionError(name, "invalid DOCX: not a ZIP archive") from None
+    if "word/document.xml" not in members or "[Content_Types].xml" not in members:
+        raise ConversionError(
+            name, "invalid DOCX: ZIP archive without word/document.xml or [Content_Types].xml"
+        )
+
+
+def check_pdf(name: str, data: bytes | None) -> bytes:
+    """Return ``data`` if it looks like a complete PDF, else raise.
+
+    A truncated or empty file must never reach the archive silently, so the
+    header *and* the end-of-file marker are checked.
+    """
+    if not data:
+        raise ConversionError(name, "LibreOffice returned no output")
+    if not data.startswith(_PDF_MAGIC):
+        raise ConversionError(name, f"LibreOffice returned {len(data)} bytes that are not a PDF")
+    if _PDF_EOF not in data[-1024:]:
+        raise ConversionError(name, "LibreOffice returned a truncated PDF (no %%EOF)")
+    return data
+
+
+def pdf_filter_options(pdfa: bool) -> list[str]:
+    """Options for LibreOffice's writer_pdf_Export filter, in unoserver's Name=Value form.
+
+    SelectPdfVersion=2 is PDF/A-2b; in that mode LibreOffice embeds every font
+    itself. For plain PDF the standard 14 fonts would otherwise stay external.
+    """
+    if pdfa:
+        return ["SelectPdfVersion=2"]
+    return ["EmbedStandardFonts=true"]
+
+
+def pdf_filter_json(pdfa: bool) -> str:
+    """The same options in soffice's ``--convert-to`` JSON syntax (LibreOffice >= 7.4)."""
+    if pdfa:
+        return '{"SelectPdfVersion":{"type":"long","value":"2"}}'
+    return '{"EmbedStandardFonts":{"type":"boolean","value":"true"}}'

@@ -1,0 +1,93 @@
+"""What turns the zh and en renderings into the four editions, and the document's properties.
+
+- zh-Hant: the zh *template* is converted to Traditional characters (static text only; Jinja
+  tags untouched), its fonts and East Asian language switched to the Traditional face and
+  zh-TW/zh-HK, and it is rendered with a context whose free text is converted while names
+  stay as entered. Converting the rendered document instead would also convert names.
+- bilingual: the zh rendering, a clause that the Chinese text prevails, then the en rendering.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from functools import lru_cache
+
+from docx import Document
+from docx.enum.text import WD_BREAK
+from lxml import etree
+
+from docgen.locale import HANT_VARIANTS, to_traditional
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+_JINJA = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.S)
+
+SIMPLIFIED_FACE, TRADITIONAL_FACE = "Noto Serif CJK SC", "Noto Serif CJK TC"
+PREVAILS_ZH = "本文书以中文和英文两种文字写成，两种文本如有任何差异，以中文文本为准。"
+PREVAILS_EN = ("This instrument is made in Chinese and English. In case of any difference between the two "
+               "texts, the Chinese text prevails.")
+
+
+def _convert_outside_tags(text: str, variant: str) -> str:
+    return "".join(part if _JINJA.fullmatch(part) else to_traditional(part, variant)
+                   for part in _JINJA.split(text))
+
+
+def _hant_xml(xml: bytes, variant: str) -> bytes:
+    root = etree.fromstring(xml)
+    for node in root.iter(f"{{{W}}}t"):
+        if node.text:
+            node.text = _convert_outside_tags(node.text, variant)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+@lru_cache(maxsize=64)
+def _traditional_template_cached(digest: str, template: bytes, variant: str) -> bytes:
+    language = HANT_VARIANTS[variant]
+    source = zipfile.ZipFile(io.BytesIO(template))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if _TEXT_PARTS.fullmatch(item.filename):
+                data = _hant_xml(data, variant)
+            if item.filename.endswith(".xml"):
+                # The face and the East Asian language decide the glyph forms LibreOffice draws.
+                data = (data.replace(SIMPLIFIED_FACE.encode(), TRADITIONAL_FACE.encode())
+                        .replace(b'w:eastAsia="zh-CN"', f'w:eastAsia="{language}"'.encode())
+                        .replace(b'w:val="zh-CN"', f'w:val="{language}"'.encode()))
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def traditional_template(template: bytes, variant: str) -> bytes:
+    return _traditional_template_cached(hashlib.sha256(template).hexdigest(), template, variant)
+
+
+def bilingual(zh_docx: bytes, en_docx: bytes) -> bytes:
+    """The Chinese text, the prevailing-language clause in both languages, then the English text."""
+    from docxcompose.composer import Composer
+
+    master = Document(io.BytesIO(zh_docx))
+    for text in (PREVAILS_ZH, PREVAILS_EN):
+        master.add_paragraph(text)
+    master.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    composer = Composer(master)
+    composer.append(Document(io.BytesIO(en_docx)))
+    out = io.BytesIO()
+    composer.save(out)
+    return out.getvalue()
+
+
+def set_properties(docx: bytes, *, title: str, subject: str, keywords: str, language: str, author: str) -> bytes:
+    """Core properties; LibreOffice carries them into the PDF's Info and XMP metadata."""
+    document = Document(io.BytesIO(docx))
+    properties = document.core_properties
+    properties.title, properties.subject, properties.keywords = title, subject, keywords
+    properties.language, properties.author, properties.last_modified_by = language, author, author
+    properties.comments = f"{subject}; {keywords}"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
