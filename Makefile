@@ -5,7 +5,7 @@ setup:
 	bash scripts/setup.sh
 
 demo: setup
-	.venv/bin/casedocs demo --data var/demo --out var/demo/paperwork
+	.venv/bin/casedocs demo --out var/demo-paperwork
 
 test: setup
 	.venv/bin/python -m pytest

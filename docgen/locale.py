@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
+import datetime
 from enum import StrEnum
 from functools import lru_cache
 
@@ -79,7 +79,7 @@ class Localizer:
     def is_zh(self) -> bool:
         return self.lang != "en"
 
-    def date(self, value: date | None) -> str:
+    def date(self, value: datetime.date | None) -> str:
         if value is None:
             return ""
         if self.is_zh:

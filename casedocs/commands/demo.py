@@ -10,7 +10,8 @@ import click
 from cases import tracker
 from cases.views import deadline_table, timeline
 from casedocs.app import App
-from casedocs.commands.records import domain_errors
+from casedocs.commands.documents import write_paperwork
+from casedocs.commands.options import domain_errors
 from casedocs.config import Settings
 from casedocs.demo import run_demo_cases
 
@@ -18,8 +19,11 @@ from casedocs.demo import run_demo_cases
 @click.command("demo")
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Data directory (default: a fresh one under ./var).")
-def demo(data_dir: Path | None) -> None:
-    """File the sample case and drive it through the whole procedure; print its timeline."""
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write the paperwork of the demo's cases here, with manifest.json.")
+def demo(data_dir: Path | None, out: Path | None) -> None:
+    """File the sample case and drive it through the whole procedure; print its timeline
+    and, with --out, write every instrument in every edition as DOCX and PDF/A."""
     data_dir = data_dir or Path("var") / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
     settings = Settings.load(data_dir)
     app = App(settings)
@@ -33,6 +37,9 @@ def demo(data_dir: Path | None) -> None:
             lines = deadline_table(case, today)
             statuses = Counter(tracker.status(d, today).value for d in case.deadlines)
             number, stage = case.number, case.stage
+    if out is not None:
+        with domain_errors(), app.documents(actor="demo officer") as (proc, docs):
+            manifest = write_paperwork(docs, [proc.get_case(n) for n in (number, *[r[0] for r in related])], out)
     app.close()
     click.echo(f"{number} — sample case filed and driven through the procedure (data: {settings.data_dir})")
     for other, title, other_stage in related:
@@ -46,6 +53,10 @@ def demo(data_dir: Path | None) -> None:
     for line in lines:
         click.echo(f"  {line}")
     click.echo(f"\nStage now: {stage.value} ({stage.zh} / {stage.en})")
+    if out is not None:
+        instruments = {d["instrument"] for d in manifest["documents"]}
+        click.echo(f"\nPaperwork: {len(manifest['documents'])} files, {len(instruments)} instruments, "
+                   f"written to {out} (manifest.json)")
 
 
 def register(group: click.Group) -> None:

@@ -8,12 +8,9 @@ from pathlib import Path
 import click
 
 from casedocs.app import App
-from casedocs.commands.options import data_option, fail
-from casedocs.commands.records import domain_errors
+from casedocs.commands.options import data_option, domain_errors, fail
 from casedocs.config import Settings
 from cases.instruments import INSTRUMENTS
-from docgen.conversion import ConversionError, ConverterStartError
-from docgen.errors import DocgenError
 from docgen.locale import Edition
 from docgen.service import FORMATS, Rendered, Request
 
@@ -36,7 +33,7 @@ def _edition(value: str) -> Edition:
 def render(number: str, instrument: str, edition: str, fmt: str, subject: str, out: Path, settings: Settings) -> None:
     """Render one instrument of a case to DOCX or PDF/A; records a new document version."""
     app = App(settings)
-    with domain_errors(), _document_errors(), app.documents(pdf=fmt == "pdf") as (proc, docs):
+    with domain_errors(), app.documents(pdf=fmt == "pdf") as (proc, docs):
         case = proc.get_case(number)
         rendered = docs.render(case, Request(instrument, _edition(edition), subject), [fmt])
         data = rendered.pdf if fmt == "pdf" else rendered.docx
@@ -53,53 +50,48 @@ def render(number: str, instrument: str, edition: str, fmt: str, subject: str, o
 def render_all(number: str, out: Path, settings: Settings) -> None:
     """Every instrument that applies to the case, every edition, DOCX and PDF, with DIR/manifest.json."""
     app = App(settings)
-    with domain_errors(), _document_errors(), app.documents() as (proc, docs):
+    with domain_errors(), app.documents() as (proc, docs):
         case = proc.get_case(number)
-        manifest = write_paperwork(docs, case, out)
+        manifest = write_paperwork(docs, [case], out)
     app.close()
     click.echo(f"{len(manifest['documents'])} documents written to {out} (manifest.json)")
 
 
-def write_paperwork(docs, case, out: Path) -> dict:  # type: ignore[no-untyped-def, type-arg]
-    """Render everything that applies to `case` into `out` and write its manifest."""
-    requests = docs.requests_for(case)
-    with click.progressbar(length=len(requests) * len(FORMATS), label=f"{case.number}", file=sys.stderr) as bar:
-        results = docs.render_many(case, requests, FORMATS, progress=bar.update)
-    out.mkdir(parents=True, exist_ok=True)
+def write_paperwork(docs, cases: list, out: Path) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    """Render everything that applies to each case into `out` and write one manifest.
+
+    With several cases (the demo's), each case's files go under a folder named by its number.
+    """
     documents = []
-    for rendered in results:
-        documents += _write(out, rendered)
-    manifest = {"case": case.number, "documents": documents}
+    out.mkdir(parents=True, exist_ok=True)
+    for case in cases:
+        requests = docs.requests_for(case)
+        with click.progressbar(length=len(requests) * len(FORMATS), label=case.number, file=sys.stderr) as bar:
+            results = docs.render_many(case, requests, FORMATS, progress=bar.update)
+        folder = Path(case.number) if len(cases) > 1 else Path()
+        for rendered in results:
+            documents += _write(out, folder, case.number, rendered)
+    manifest = {"case": cases[0].number, "documents": documents}
+    if len(cases) > 1:
+        manifest["cases"] = [c.number for c in cases]
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
 
 
-def _write(out: Path, rendered: Rendered) -> list[dict[str, object]]:
+def _write(out: Path, folder: Path, number: str, rendered: Rendered) -> list[dict[str, object]]:
     entries = []
     for fmt, data, version in (("docx", rendered.docx, rendered.docx_version),
                                ("pdf", rendered.pdf, rendered.pdf_version)):
         if data is None or version is None:
             continue
-        relative = Path(rendered.request.edition.value) / f"{rendered.name.rsplit('.', 1)[0]}.{fmt}"
+        relative = folder / rendered.request.edition.value / f"{rendered.name.rsplit('.', 1)[0]}.{fmt}"
         (out / relative).parent.mkdir(parents=True, exist_ok=True)
         (out / relative).write_bytes(data)
-        entries.append({"instrument": rendered.request.instrument, "subject": rendered.request.subject or None,
+        entries.append({"case": number, "instrument": rendered.request.instrument, "subject": rendered.request.subject or None,
                         "lang": rendered.request.edition.value, "format": fmt, "path": relative.as_posix(),
                         "sha256": version.sha256, "version": rendered.version,
                         "verification_code": rendered.code})
     return entries
-
-
-class _document_errors:
-    """Template, conversion and applicability problems end the command with a one-line reason."""
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, tb) -> bool:  # type: ignore[no-untyped-def]
-        if isinstance(error, (DocgenError, ConversionError, ConverterStartError)):
-            fail(str(error))
-        return False
 
 
 @click.group("templates")
@@ -121,6 +113,17 @@ def templates_lint(settings: Settings) -> None:
     click.echo(f"{len(INSTRUMENTS) * 2} templates in {settings.templates_dir}: no problems")
 
 
+@click.command("bench")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Data directory for the benchmark's cases (default: a temporary one).")
+def bench(data_dir: Path | None) -> None:
+    """Measure rendering and conversion against the naive way, in the same run."""
+    from casedocs.bench import run
+
+    with domain_errors():
+        run(click.echo, data_dir)
+
+
 def register(group: click.Group) -> None:
-    for command in (render, render_all, templates_group):
+    for command in (render, render_all, templates_group, bench):
         group.add_command(command)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
+from contextlib import contextmanager
 import json
 import re
 import sys
@@ -33,6 +35,20 @@ def json_option(func: F) -> F:
 
 def print_json(document: Any) -> None:
     click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn the refusals of the core, the template engine and the converter into a one-line reason."""
+    from cases.calendar import CalendarError
+    from cases.errors import CaseError
+    from docgen.conversion import ConversionError, ConverterStartError
+    from docgen.errors import DocgenError
+
+    try:
+        yield
+    except (CaseError, CalendarError, DocgenError, ConversionError, ConverterStartError, ValueError) as error:
+        fail(str(error))
 
 
 def fail(message: str) -> NoReturn:

@@ -10,22 +10,11 @@ import click
 
 from cases import audit, tracker
 from cases.application import load_application_file
-from cases.calendar import CalendarError
-from cases.errors import CaseError
 from cases.procedure import Procedure
 from cases.views import case_as_dict, deadline_table
 from casedocs.app import App
-from casedocs.commands.options import data_option, fail, json_option, print_json
+from casedocs.commands.options import data_option, domain_errors, json_option, print_json
 from casedocs.config import Settings
-
-
-@contextmanager
-def domain_errors() -> Iterator[None]:
-    """Turn the core's refusals into a one-line reason and a non-zero exit."""
-    try:
-        yield
-    except (CaseError, CalendarError, ValueError) as error:
-        fail(str(error))
 
 
 @contextmanager

@@ -23,7 +23,6 @@ from cases.models import (
     Case,
     CaseCounter,
     Claim,
-    ConfidentialityRequest,
     Exhibit,
     Party,
     Representative,
