@@ -8,6 +8,7 @@ import click
 COMMAND_MODULES: tuple[str, ...] = (
     "casedocs.commands.deadline",
     "casedocs.commands.records",
+    "casedocs.commands.acts",
     "casedocs.commands.demo",
     "casedocs.commands.documents",
 )
