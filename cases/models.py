@@ -9,7 +9,19 @@ from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any, Optional
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint, event, inspect
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -62,6 +74,12 @@ def utcnow() -> datetime:
 
 
 class Base(DeclarativeBase):
+    # Named constraints, so that later migrations can alter and drop them on every database.
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s", "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    })
     type_annotation_map = {
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
@@ -584,7 +602,8 @@ class DocumentVersion(Base):
     """
 
     __tablename__ = "document_versions"
-    __table_args__ = (UniqueConstraint("case_id", "instrument", "subject", "edition", "version", "format"),)
+    __table_args__ = (UniqueConstraint("case_id", "instrument", "subject", "edition", "version", "format",
+                                       "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
@@ -593,6 +612,9 @@ class DocumentVersion(Base):
     edition: Mapped[str] = mapped_column(String(20))
     version: Mapped[int]
     format: Mapped[str] = mapped_column(String(10))  # docx, pdf
+    # 0 is the rendering; each seal, signature, monitoring update or freeze appends a revision.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    stage: Mapped[str] = mapped_column(String(20), default="rendered", server_default="rendered")  # rendered, sealed, signed, monitoring, frozen
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft, issued
     verification_code: Mapped[str] = mapped_column(String(20), index=True)
     template_sha256: Mapped[str] = mapped_column(String(64))
@@ -605,6 +627,66 @@ class DocumentVersion(Base):
     issued_by: Mapped[Optional[str]] = mapped_column(String(200))
 
     case: Mapped[Case] = relationship()
+
+
+class Signer(Base):
+    """A person who signs with a certificate from the mechanism's CA (or their own, trusted):
+    a side's representative, member or agent in a case, or a monitor (no case)."""
+
+    __tablename__ = "signers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(80), unique=True)
+    case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"))
+    side: Mapped[Optional[SideRole]]
+    role: Mapped[str] = mapped_column(String(40))  # representative, member, agent, monitor
+    name: Mapped[str] = mapped_column(String(300))
+    certificate_serial: Mapped[str] = mapped_column(String(80))
+    enrolled_on: Mapped[date]
+    enrolled_by: Mapped[str] = mapped_column(String(200))
+
+
+class SignedDocument(Base):
+    """An issued instrument under signature: its latest revision is the compare-and-swap point
+    that serialises concurrent signers (one UPDATE ... WHERE latest_sha256 = what they read)."""
+
+    __tablename__ = "signed_documents"
+    __table_args__ = (UniqueConstraint("case_id", "instrument", "subject", "edition", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    instrument: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(60), default="")
+    edition: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int]
+    verification_code: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # plain, co_signed, closure_report
+    state: Mapped[str] = mapped_column(String(20))  # sealed, signing, frozen
+    revision: Mapped[int]
+    latest_sha256: Mapped[str] = mapped_column(String(64))
+    monitoring_slots: Mapped[int] = mapped_column(default=0)
+    monitoring_used: Mapped[int] = mapped_column(default=0)
+    continues_sha256: Mapped[Optional[str]] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    frozen_at: Mapped[Optional[datetime]]
+
+    slots: Mapped[list[SignatureSlot]] = relationship(cascade="all, delete-orphan", order_by="SignatureSlot.id")
+
+
+class SignatureSlot(Base):
+    """A pre-created signature field and the one person it belongs to."""
+
+    __tablename__ = "signature_slots"
+    __table_args__ = (UniqueConstraint("document_id", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("signed_documents.id"))
+    field: Mapped[str] = mapped_column(String(40))
+    signer_id: Mapped[int] = mapped_column(ForeignKey("signers.id"))
+    signed_at: Mapped[Optional[datetime]]
+    revision: Mapped[Optional[int]]
+
+    signer: Mapped[Signer] = relationship()
 
 
 DRAFT, ISSUED = "draft", "issued"

@@ -144,6 +144,7 @@ class CaseView:
     closed_on: str
     public_summary: str
     reapplication_of: str
+    confidentiality_requested: bool  # the applicant asked for confidentiality with the application
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,8 @@ class ItemView:
     scope: str = ""
     due: str = ""
     granted: bool = False
+    clause: str = ""  # the clause the decided matter falls under (e.g. the extended time limit's)
+    note: str = ""    # a provisional date says so
 
 
 @dataclass(frozen=True)
@@ -460,6 +463,8 @@ class ContextBuilder:
             termination_statement=loc.text(case.termination_statement or ""), closed_on=loc.date(case.closed_on),
             public_summary=loc.text(case.public_summary or ""),
             reapplication_of=case.reapplication_of.number if case.reapplication_of else "",
+            confidentiality_requested=any(r.requested_by is SideRole.APPLICANT and r.received_on == case.received_on
+                                          for r in case.confidentiality_requests),
         )
 
     def _side(self, side: Side) -> SideView:
@@ -472,22 +477,36 @@ class ContextBuilder:
                         representatives=[PersonView(r.name, r.contact) for r in side.representatives],
                         categories=loc.join(sorted({loc.label(m.category) for m in side.members})))
 
+    def _display(self, side: Side) -> str:
+        """A side as an addressee: its one member, or the first and how many (in the edition's language)."""
+        names = [m.full_name for m in side.members]
+        if len(names) == 1:
+            return names[0]
+        if self.loc.is_zh:  # the name stays as entered; only "等N方" follows the edition's characters
+            return f"{names[0]}{self.loc.text(f'等{len(names)}方')}"
+        return f"{names[0]} et al. ({len(names)})"
+
     def _addressee(self, instrument: Instrument, subject: str) -> str:
         case = self.case
+        if instrument.id in {"application_form", "power_of_attorney", "assessment_request"}:
+            # A side's own filing is addressed to the secretariat.
+            return self.loc.pick(f"{MECHANISM_ZH}秘书处", f"Secretariat of the {MECHANISM_EN}")
+        if instrument.id == "case_summary":
+            return self.loc.pick("社会公众", "The public")  # a disclosure names no party (第六章第1.1条)
         if subject.startswith("appointment:"):
             return self._find(case.appointments, subject).resource.name
         if subject.startswith(("confidentiality:", "objection:")):
             item = self._find(case.confidentiality_requests if subject.startswith("conf") else case.objections,
                               subject)
             role = getattr(item, "requested_by", None) or getattr(item, "raised_by")
-            return case.side(role).display_name
+            return self._display(case.side(role))
         to_respondent = {"invitation", "second_invitation"}
         to_applicant = {"supplement_request", "acceptance_decision", "rejection_decision", "non_launch_notice"}
         if instrument.id in to_respondent:
             return self.loc.join([m.full_name for m in case.respondent.members])
         if instrument.id in to_applicant:
             return self.loc.join([m.full_name for m in case.applicant.members])
-        return self.loc.join([case.applicant.display_name, case.respondent.display_name])
+        return self.loc.join([self._display(case.applicant), self._display(case.respondent)])
 
     def _limits(self, subject: str) -> dict[str, LimitView]:
         """The latest deadline of each rule; for the instrument's own matter, that matter's deadline."""
@@ -615,12 +634,15 @@ class ContextBuilder:
             rule = get_rule(deadline.rule)
             from cases.rules import Limit, Unit
 
+            note = self._limit(deadline.rule, deadline).note
+
             return ItemView(kind, number, requested_by=loc.label(extension.requested_by),
                             decided_on=loc.date(extension.decided_on), reasons=loc.text(extension.reason),
                             target=loc.pick(rule.what_zh, rule.what_en), previous_due=loc.date(extension.previous_due_on),
                             new_due=loc.date(extension.new_due_on),
                             extension=loc.pick(Limit(extension.amount, Unit(extension.unit)).basis_zh,
-                                               Limit(extension.amount, Unit(extension.unit)).basis_en))
+                                               Limit(extension.amount, Unit(extension.unit)).basis_en),
+                            clause=loc.clause(rule.clause), note=note)
         if kind == "period":
             period = self._find(case.path_periods, subject)
             index = case.path_periods.index(period)

@@ -1,0 +1,290 @@
+"""Issuing, co-signing and monitoring appends: the case record, docgen and signing together.
+
+Every revision of an issued document is stored write-once (content-addressed) and
+recorded as an immutable document version; the `SignedDocument` row holds the latest
+revision and is the compare-and-swap point that serialises concurrent signers.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import ContextManager
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from cases.db import Database
+from cases.errors import CaseError, InvalidInputError, NotFoundError
+from cases.instruments import get_instrument
+from cases.models import (
+    ISSUED,
+    Case,
+    DocumentVersion,
+    MonitoringUpdate as MonitoringRecord,
+    SignatureSlot,
+    SignedDocument,
+    Signer,
+    utcnow,
+)
+from cases.store import BlobStore
+from cases.vocabulary import SideRole
+from docgen.service import DocumentService, Request
+from signing import (
+    PKI,
+    ConcurrentModification,
+    InstrumentKind,
+    MonitoringUpdate,
+    SigningEnv,
+    append_monitoring_update,
+    freeze,
+    seal,
+    sign_field,
+    signatory_field,
+    update_latest,
+)
+from signing.placement import plan_for
+from signing.serialise import document_lock
+from signing.verify import VerificationReport, verify
+
+PASSPHRASE_ENV = "CASEDOCS_SECRETARIAT_PASSPHRASE"
+MONITORING_SLOTS = int(os.environ.get("CASEDOCS_MONITORING_SLOTS", "12"))
+
+
+class SigningError(CaseError):
+    pass
+
+
+# The certificate's role for each kind of signatory the record knows.
+_PKI_ROLES = {"representative": "representative", "member": "signatory", "agent": "agent", "monitor": "monitor"}
+
+
+def secretariat_passphrase(explicit: str | None = None) -> str:
+    passphrase = explicit or os.environ.get(PASSPHRASE_ENV)
+    if not passphrase:
+        raise SigningError(f"the secretariat's passphrase is needed: set {PASSPHRASE_ENV} or enter it when asked")
+    return passphrase
+
+
+def pki_dir(data_dir: Path) -> Path:
+    return data_dir / "pki"
+
+
+def open_pki(data_dir: Path, passphrase: str, *, create: bool = False) -> PKI:
+    directory = pki_dir(data_dir)
+    if not (directory / "pki.json").exists():
+        if not create:
+            raise SigningError(f"no certificate authority in {directory}: run `casedocs init`")
+        return PKI.create(directory, passphrase)
+    return PKI.open(directory, passphrase)
+
+
+def kind_of(instrument_id: str) -> InstrumentKind:
+    if instrument_id == "closure_report":
+        return InstrumentKind.CLOSURE_REPORT
+    return InstrumentKind.CO_SIGNED if get_instrument(instrument_id).co_signed else InstrumentKind.PLAIN
+
+
+class _DatabaseDocuments:
+    """signing.serialise.DocumentStore over the SignedDocument rows: compare-and-swap in SQL."""
+
+    def __init__(self, db: Database, blobs: BlobStore, actor: str, stage: str) -> None:
+        self.db, self.blobs, self.actor, self.stage = db, blobs, actor, stage
+
+    def read(self, doc_id: str) -> bytes:
+        with self.db.session() as session:
+            return self.blobs.get(self._row(session, doc_id).latest_sha256)
+
+    def replace(self, doc_id: str, data: bytes, *, expected_sha256: str) -> None:
+        digest = self.blobs.put(data)
+        with self.db.session() as session:
+            row = self._row(session, doc_id, lock=True)
+            moved = session.execute(update(SignedDocument)
+                                    .where(SignedDocument.id == row.id, SignedDocument.latest_sha256 == expected_sha256)
+                                    .values(latest_sha256=digest, revision=row.revision + 1))
+            if moved.rowcount != 1:
+                raise ConcurrentModification(f"document {doc_id} changed while it was being signed")
+            session.add(DocumentVersion(case_id=row.case_id, instrument=row.instrument, subject=row.subject,
+                                        edition=row.edition, version=row.version, format="pdf",
+                                        revision=row.revision + 1, stage=self.stage, status=ISSUED,
+                                        verification_code=row.verification_code, template_sha256="",
+                                        context_sha256="", sha256=digest, size=len(data), created_by=self.actor,
+                                        issued_at=utcnow(), issued_by=self.actor))
+
+    def lock(self, doc_id: str) -> ContextManager[None]:
+        return document_lock(f"signed-document:{doc_id}")
+
+    @staticmethod
+    def _row(session: Session, doc_id: str, lock: bool = False) -> SignedDocument:
+        query = select(SignedDocument).where(SignedDocument.id == int(doc_id))
+        row = session.scalars(query.with_for_update() if lock else query).first()
+        if row is None:
+            raise NotFoundError(f"no issued document number {doc_id}")
+        return row
+
+
+class Signatures:
+    """The secretariat's signing desk for one data directory."""
+
+    def __init__(self, db: Database, blobs: BlobStore, pki: PKI, actor: str,
+                 today: Callable[[], date], env: SigningEnv | None = None) -> None:
+        self.db, self.blobs, self.pki, self.actor, self.today = db, blobs, pki, actor, today
+        self.env = env or SigningEnv.from_pki(pki)
+
+    # -- people -------------------------------------------------------------------------
+
+    def enrol(self, session: Session, case: Case | None, side: SideRole | None, role: str, name: str,
+              passphrase: str, *, organisation: str | None = None) -> Signer:
+        """Issue a signing certificate; the key is encrypted with the person's own passphrase."""
+        if (case is None) != (side is None) or (case is None) != (role == "monitor"):
+            raise InvalidInputError("a signatory belongs to a side of a case; a monitor to neither")
+        if role not in _PKI_ROLES:
+            raise InvalidInputError(f"unknown signatory role {role!r}; valid: {', '.join(_PKI_ROLES)}")
+        if case is not None and side is not None:
+            number = len(self.signers(session, case)[side]) + 1
+            person_id = f"{case.number}-{side.value}-{number}"
+        else:
+            number = len(session.scalars(select(Signer.id).where(Signer.case_id.is_(None))).all()) + 1
+            person_id = f"MONITOR-{number}"
+        record = self.pki.issue_person(person_id=person_id, name=name, side=side.value if side else "secretariat",
+                                       role=_PKI_ROLES[role], passphrase=passphrase, organisation=organisation)
+        signer = Signer(person_id=person_id, case_id=case.id if case else None, side=side, role=role, name=name,
+                        certificate_serial=record.serial, enrolled_on=self.today(), enrolled_by=self.actor)
+        session.add(signer)
+        session.flush()
+        return signer
+
+    def signers(self, session: Session, case: Case) -> dict[SideRole, list[Signer]]:
+        rows = session.scalars(select(Signer).where(Signer.case_id == case.id).order_by(Signer.id)).all()
+        return {role: [s for s in rows if s.side is role] for role in SideRole}
+
+    # -- issuing ------------------------------------------------------------------------
+
+    def issue(self, session: Session, docs: DocumentService, case: Case, request: Request) -> SignedDocument:
+        """Render the instrument as PDF/A, seal it over its seal area, record it as issued."""
+        kind = kind_of(request.instrument)
+        by_side = self.signers(session, case) if kind is InstrumentKind.CO_SIGNED else {}
+        if kind is InstrumentKind.CO_SIGNED:
+            missing = [role.value for role in SideRole if not by_side.get(role)]
+            if missing:
+                raise SigningError(f"{request.instrument} of {case.number} is co-signed: enrol the signatories of "
+                                   f"the {' and the '.join(missing)} first (`casedocs signer enrol`)")
+        rendered = docs.render(case, request, ["pdf"])
+        assert rendered.pdf is not None and rendered.pdf_version is not None
+        plan = plan_for(rendered.pdf, instrument_kind=kind,
+                        signatories={role.value: len(people) for role, people in by_side.items()},
+                        monitoring_slots=MONITORING_SLOTS if kind is InstrumentKind.CLOSURE_REPORT else 0)
+        sealed = seal(rendered.pdf, env=self.env, sealer=self.pki.seal_credential(), kind=kind,
+                      seal_page=plan.seal_page, seal_box=plan.seal_box, signatory_fields=plan.signatory_fields,
+                      monitoring_slots=plan.monitoring_slots)
+        digest = self.blobs.put(sealed)
+        for version in (rendered.docx_version, rendered.pdf_version):
+            version.status, version.issued_at, version.issued_by = ISSUED, utcnow(), self.actor
+        session.add(DocumentVersion(case_id=case.id, instrument=request.instrument, subject=request.subject,
+                                    edition=request.edition.value, version=rendered.version, format="pdf",
+                                    revision=1, stage="sealed", status=ISSUED, verification_code=rendered.code,
+                                    template_sha256=rendered.pdf_version.template_sha256,
+                                    context_sha256=rendered.pdf_version.context_sha256, sha256=digest,
+                                    size=len(sealed), created_by=self.actor, issued_at=utcnow(), issued_by=self.actor))
+        document = SignedDocument(case_id=case.id, instrument=request.instrument, subject=request.subject,
+                                  edition=request.edition.value, version=rendered.version,
+                                  verification_code=rendered.code, kind=kind.value,
+                                  state="signing" if kind is InstrumentKind.CO_SIGNED else "sealed",
+                                  revision=1, latest_sha256=digest, monitoring_slots=len(plan.monitoring_slots))
+        for role, people in by_side.items():
+            for index, person in enumerate(people, start=1):
+                document.slots.append(SignatureSlot(field=signatory_field(role.value, index), signer_id=person.id,
+                                                    signer=person))
+        session.add(document)
+        session.flush()
+        return document
+
+    # -- co-signing -----------------------------------------------------------------------
+
+    def sign(self, document_id: int, person_id: str, passphrase: str) -> SignedDocument:
+        """One signatory signs their own field; when the last one has, the document is frozen (B-LTA)."""
+        with self.db.session() as session:
+            document = self._document(session, document_id)
+            slot = next((s for s in document.slots if s.signer.person_id == person_id), None)
+            if slot is None:
+                fields = ", ".join(f"{s.field} ({s.signer.name})" for s in document.slots) or "none"
+                raise SigningError(f"{person_id} has no signature field on document {document_id}; its fields: {fields}")
+            if document.state == "frozen":
+                raise SigningError(f"document {document_id} was frozen on {document.frozen_at:%Y-%m-%d}; "
+                                   "no signature can be added")
+            field = slot.field
+        credential = self.pki.unlock_person(person_id, passphrase)
+        store = _DatabaseDocuments(self.db, self.blobs, person_id, "signed")
+        update_latest(store, str(document_id),
+                      lambda current: sign_field(current, field, credential, env=self.env, field_owner=person_id))
+        with self.db.session() as session:
+            document = self._document(session, document_id)
+            slot = next(s for s in document.slots if s.field == field)
+            slot.signed_at, slot.revision = utcnow(), document.revision
+            complete = all(s.signed_at is not None for s in document.slots)
+        if complete:
+            self._freeze(document_id)
+        with self.db.session() as session:
+            return self._document(session, document_id)
+
+    def _freeze(self, document_id: int) -> None:
+        store = _DatabaseDocuments(self.db, self.blobs, self.actor, "frozen")
+        with store.lock(str(document_id)):
+            with self.db.session() as session:
+                if self._document(session, document_id).state == "frozen":
+                    return  # a concurrent last signer froze it already
+        update_latest(store, str(document_id), lambda current: freeze(current, env=self.env))
+        with self.db.session() as session:
+            document = self._document(session, document_id)
+            document.state, document.frozen_at = "frozen", utcnow()
+
+    # -- monitoring -----------------------------------------------------------------------
+
+    def append_update(self, document_id: int, record: MonitoringRecord, obligation_number: int,
+                      monitor_person_id: str, passphrase: str) -> SignedDocument:
+        """A monitor's signed, time-stamped update in the closure report's next empty slot."""
+        with self.db.session() as session:
+            document = self._document(session, document_id)
+            if document.kind != InstrumentKind.CLOSURE_REPORT.value:
+                raise SigningError(f"document {document_id} is a {document.instrument}, not a closure report")
+            if document.monitoring_used >= document.monitoring_slots:
+                raise SigningError(f"the closure report (document {document_id}) has no monitoring slot left: "
+                                   "issue a continuation report")
+        credential = self.pki.unlock_person(monitor_person_id, passphrase)
+        summary = _summary_lines(record.text)
+        update_data = MonitoringUpdate(date=record.reported_on, obligation=str(obligation_number),
+                                       status=record.status.value, summary_lines=summary, full_text=record.text)
+        store = _DatabaseDocuments(self.db, self.blobs, monitor_person_id, "monitoring")
+        update_latest(store, str(document_id),
+                      lambda current: append_monitoring_update(current, None, credential, update_data, env=self.env))
+        with self.db.session() as session:
+            document = self._document(session, document_id)
+            document.monitoring_used += 1
+            return document
+
+    # -- reading --------------------------------------------------------------------------
+
+    def latest(self, document_id: int) -> bytes:
+        with self.db.session() as session:
+            return self.blobs.get(self._document(session, document_id).latest_sha256)
+
+    def verify(self, pdf: bytes) -> VerificationReport:
+        return verify(pdf, self.pki.trust_roots(), self.pki.crls())
+
+    @staticmethod
+    def _document(session: Session, document_id: int) -> SignedDocument:
+        document = session.get(SignedDocument, document_id)
+        if document is None:
+            raise NotFoundError(f"no issued document number {document_id}")
+        return document
+
+
+def _summary_lines(text: str, width: int = 38, lines: int = 3) -> list[str]:
+    """A short summary for the visible appearance; the full text stays in the record (its sha256 is shown)."""
+    words = re.sub(r"\s+", " ", text).strip()
+    out = [words[i:i + width] for i in range(0, min(len(words), width * lines), width)]
+    if len(words) > width * lines:
+        out[-1] = out[-1][:-1] + "…"
+    return out
