@@ -14,7 +14,16 @@ from cases.instruments import get_instrument
 from cases.models import AuditEvent, Case
 from cases.procedure.core import allowed_actions
 from cases.rules import get_rule
-from cases.vocabulary import AppointmentRole, ObjectionOutcome, ObligationStatus, Path, RiskLevel, ToolKind
+from cases.vocabulary import (
+    AppointmentRole,
+    ObjectionOutcome,
+    ObligationStatus,
+    Path,
+    RiskLevel,
+    SideRole,
+    TerminationGround,
+    ToolKind,
+)
 
 
 @dataclass(frozen=True)
@@ -73,41 +82,119 @@ _PHRASES: dict[str, str] = {
 }
 
 
-# Detail keys whose stored values are vocabulary ids, shown by their English labels.
-_LABELLED: dict[str, Callable[[str], str]] = {
-    "instrument": lambda v: get_instrument(v).en,
-    "path": lambda v: Path(v).en, "from_path": lambda v: Path(v).en, "to_path": lambda v: Path(v).en,
-    "kind": lambda v: ToolKind(v).en, "role": lambda v: AppointmentRole(v).en.lower(),
-    "ground": lambda v: v.replace("_", " "), "outcome": lambda v: ObjectionOutcome(v).en.lower(),
-    "status": lambda v: ObligationStatus(v).en.lower(), "level": lambda v: RiskLevel(v).en.lower(),
-    "rule": lambda v: v.replace("_", " "),
+_PHRASES_ZH: dict[str, str] = {
+    "file_application": "收到申请，登记为{number}",
+    "request_supplement": "向申请方发出补充材料通知：{items}",
+    "record_supplement": "收到补充材料",
+    "accept": "作出受理决定",
+    "reject": "作出驳回决定：{grounds}",
+    "send_invitation": "向相对方发出调解磋商邀请",
+    "invitation_lapsed": "相对方未在期限内答复；应于{second_invitation_due}前再次发出邀请",
+    "send_second_invitation": "再次向相对方发出调解磋商邀请",
+    "deemed_refusal": "相对方未答复再次邀请，视为拒绝邀请",
+    "record_response": "收到相对方书面答复（是否接受：{accepts}）",
+    "send_launch_notice": "向双方发出调解磋商程序启动通知",
+    "procedure_launched": "启动通知送达双方，调解磋商程序正式启动",
+    "send_non_launch_notice": "向申请方发出程序不予启动通知",
+    "record_delivery": "《{instrument}》送达{addressee}",
+    "recommend_triage": "提出评估分流建议：{path}",
+    "agree_path": "双方协商一致选择处理路径：{path}",
+    "switch_path": "应{requested_by}申请，处理路径由{from_path}转换为{to_path}",
+    "extend": "应{requested_by}申请，{rule}期限延长{amount}{unit}，至{new_due}",
+    "start_tool": "应{requested_by}申请启用{kind}",
+    "complete_tool": "{kind}完成",
+    "appoint": "任命{resource}为{role}",
+    "add_agent": "{side}委托代理人{name}",
+    "add_representative": "{side}推选代表人{name}",
+    "request_confidentiality": "收到{requested_by}的保密申请",
+    "decide_confidentiality": "作出保密决定（是否同意：{granted}）",
+    "raise_objection": "{raised_by}提出异议（{ground}）",
+    "decide_objection": "对第{objection}号异议作出处理决定：{outcome}",
+    "dismiss_application": "驳回恶意提出的申请",
+    "request_recusal": "{raised_by}申请{appointee}回避",
+    "decide_recusal": "对第{request}号回避申请作出决定（是否回避：{recused}）",
+    "assess_risk": "评估{side}面临的报复风险：{level}",
+    "draft_agreement": "形成问题解决方案草案（{obligations}项义务）",
+    "sign_agreement": "双方共同签署问题解决方案",
+    "terminate": "调解磋商进程终结：{ground}",
+    "issue_closure_report": "发出结案报告",
+    "record_monitoring_update": "{monitor}监测：第{obligation}项义务{status}",
+    "record_inquiry": "义务相对方就第{obligation}项义务问询进度",
+    "close_monitoring": "监测结束",
+    "publish_summary": "公开个案信息披露摘要",
 }
 
 
-def _shown(key: str, value: Any) -> Any:
-    if isinstance(value, str) and key in _LABELLED:
+def _label(enum_cls: Any, lang: str) -> Callable[[str], str]:
+    return lambda v: enum_cls(v).zh if lang == "zh" else enum_cls(v).en.lower()
+
+
+def _labelled(lang: str) -> dict[str, Callable[[str], str]]:
+    """Detail keys whose stored values are vocabulary ids, shown by their labels."""
+    zh = lang == "zh"
+    return {
+        "instrument": lambda v: get_instrument(v).zh if zh else get_instrument(v).en,
+        "path": _label(Path, lang), "from_path": _label(Path, lang), "to_path": _label(Path, lang),
+        "kind": _label(ToolKind, lang), "role": _label(AppointmentRole, lang),
+        "ground": _label(TerminationGround, lang) if zh else (lambda v: v.replace("_", " ")),
+        "outcome": _label(ObjectionOutcome, lang), "status": _label(ObligationStatus, lang),
+        "level": _label(RiskLevel, lang), "side": _label(SideRole, lang), "requested_by": _label(SideRole, lang),
+        "raised_by": lambda v: SideRole(v).zh if zh else v,
+        "rule": lambda v: _rule_name(v, zh),
+        "new_due": lambda v: _date_text(v, zh), "second_invitation_due": lambda v: _date_text(v, zh),
+        "unit": (lambda v: {"months": "个月", "working_days": "个工作日", "calendar_days": "日"}.get(v, v)) if zh
+        else (lambda v: v.replace("_", " ")),
+        "accepts": (lambda v: "是" if v else "否") if zh else (lambda v: v),
+        "granted": (lambda v: "是" if v else "否") if zh else (lambda v: v),
+        "recused": (lambda v: "是" if v else "否") if zh else (lambda v: v),
+    }
+
+
+def _rule_name(rule_id: str, zh: bool) -> str:
+    """A path or tool by its name; any other time limit by what it requires."""
+    for enum_cls in (Path, ToolKind):
         try:
-            return _LABELLED[key](value)
+            member = enum_cls(rule_id)
+            return member.zh if zh else member.en
+        except ValueError:
+            continue
+    return get_rule(rule_id).what_zh if zh else rule_id.replace("_", " ")
+
+
+def _date_text(iso: str, zh: bool) -> str:
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.year}年{day.month}月{day.day}日" if zh else iso
+
+
+def _shown(labelled: dict[str, Callable[[Any], Any]], key: str, value: Any) -> Any:
+    if key in labelled and (isinstance(value, (str, bool))):
+        try:
+            return labelled[key](value)
         except ValueError:
             return value
     return value
 
 
-def describe(action: str, detail: dict[str, Any]) -> str:
-    phrase = _PHRASES.get(action)
+def describe(action: str, detail: dict[str, Any], lang: str = "en") -> str:
+    """One event of the audit trail as a sentence, in English or Chinese."""
+    phrase = (_PHRASES_ZH if lang == "zh" else _PHRASES).get(action)
     if phrase is None:
         return action.replace("_", " ")
+    labelled = _labelled(lang)
     try:
-        text = phrase.format(**{k: _shown(k, v) for k, v in detail.items()})
+        text = phrase.format(**{k: _shown(labelled, k, v) for k, v in detail.items()})
     except (KeyError, IndexError):
         return action.replace("_", " ")
     return text[:1].upper() + text[1:]
 
 
-def timeline(session: Session, case: Case) -> list[TimelineEntry]:
+def timeline(session: Session, case: Case, lang: str = "en") -> list[TimelineEntry]:
     events = session.scalars(select(AuditEvent).where(AuditEvent.chain == case.number)
                              .order_by(AuditEvent.seq)).all()
-    entries = [TimelineEntry(e.on, e.seq, e.actor, e.action, describe(e.action, e.detail)) for e in events]
+    entries = [TimelineEntry(e.on, e.seq, e.actor, e.action, describe(e.action, e.detail, lang)) for e in events]
     return sorted(entries, key=lambda e: (e.on or date.max, e.seq))
 
 

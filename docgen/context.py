@@ -443,8 +443,53 @@ class ContextBuilder:
         suffix = subject.split(":")[-1] if subject else ""
         reference = f"{self.case.number}/{instrument.id}" + (f"/{suffix}" if suffix else "")
         return DocView(id=instrument.id, title=loc.pick(instrument.zh, instrument.en), title_zh=instrument.zh,
-                       title_en=instrument.en, issue_date=loc.date(self.today), lang=loc.lang, reference=reference,
+                       title_en=instrument.en, issue_date=loc.date(self.act_date(instrument.id, subject) or self.today),
+                       lang=loc.lang, reference=reference,
                        verification_code=code, version=version, subject=subject, co_signed=instrument.co_signed)
+
+    def act_date(self, instrument_id: str, subject: str) -> date | None:
+        """The date of the act the instrument records; None while it is still a draft (then: today)."""
+        case = self.case
+        sent = next((d.sent_on for d in case.deliveries
+                     if d.instrument == instrument_id and d.subject == subject), None)
+        item = self._find_item(subject)
+        by_instrument: dict[str, date | None] = {
+            "application_form": case.received_on,
+            "power_of_attorney": getattr(getattr(item, "power_of_attorney", None), "submitted_on", None),
+            "supplement_request": getattr(item, "requested_on", None),
+            "acceptance_decision": case.accepted_on,
+            "rejection_decision": case.rejected_on,
+            "triage_recommendation": case.triage.recommended_on if case.triage else None,
+            "triage_record": case.triage.agreed_on if case.triage else None,
+            "path_switch_decision": getattr(item, "started_on", None),
+            "extension_decision": getattr(item, "decided_on", None),
+            "appointment_letter": getattr(item, "appointed_on", None),
+            "fact_finding_terms": getattr(item, "started_on", None),
+            "assessment_request": getattr(item, "started_on", None),
+            "confidentiality_decision": getattr(item, "decided_on", None),
+            "objection_decision": getattr(item, "decided_on", None),
+            "recusal_decision": getattr(item, "decided_on", None),
+            "agreement": case.agreement.signed_on if case.agreement else None,
+            "termination_notice": case.terminated_on,
+            "closure_report": case.closure_report.issued_on if case.closure_report else None,
+            "case_summary": case.published_on,
+        }
+        return by_instrument.get(instrument_id) or sent
+
+    def _find_item(self, subject: str):  # type: ignore[no-untyped-def]
+        """The record a subject such as "objection:1" names, or None."""
+        if not subject:
+            return None
+        kind = subject.split(":")[0]
+        if kind == "agent":
+            return next((a for side in self.case.sides for a in side.agents if f"agent:{a.id}" == subject), None)
+        if kind == "extension":
+            return next((e for d in self.case.deadlines for e in d.extensions if f"extension:{e.id}" == subject), None)
+        collections = {"supplement": self.case.supplement_requests, "period": self.case.path_periods,
+                       "appointment": self.case.appointments, "tool": self.case.tools,
+                       "confidentiality": self.case.confidentiality_requests, "objection": self.case.objections,
+                       "recusal": self.case.recusal_requests}
+        return next((i for i in collections.get(kind, []) if f"{kind}:{i.id}" == subject), None)
 
     def _case_view(self) -> CaseView:
         case, loc = self.case, self.loc

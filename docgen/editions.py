@@ -15,6 +15,8 @@ import zipfile
 from functools import lru_cache
 
 from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
 from docx.enum.text import WD_BREAK
 from lxml import etree
 
@@ -66,6 +68,35 @@ def traditional_template(template: bytes, variant: str) -> bytes:
     return _traditional_template_cached(hashlib.sha256(template).hexdigest(), template, variant)
 
 
+def _own_styles(document: DocxDocument, suffix: str) -> None:
+    """Give every style of `document` its own id, so composing keeps it distinct.
+
+    docxcompose keeps the master's definition when two documents share a style id; the
+    English part would otherwise be laid out with the Chinese styles (indents, sizes).
+    """
+    styles = document.styles.element
+    renamed = {}
+    for style in styles.findall(qn("w:style")):
+        old = style.get(qn("w:styleId"))
+        if style.get(qn("w:default")) == "1":
+            continue  # the defaults stay shared; named styles carry the layout
+        renamed[old] = old + suffix
+        style.set(qn("w:styleId"), old + suffix)
+        name = style.find(qn("w:name"))
+        if name is not None:
+            name.set(qn("w:val"), name.get(qn("w:val")) + f" ({suffix})")
+    references = [qn(f"w:{tag}") for tag in ("pStyle", "rStyle", "tblStyle", "basedOn", "next", "link")]
+    parts = [styles, document.element.body] + [
+        section_part._element for section in document.sections
+        for section_part in (section.header, section.footer, section.first_page_header, section.first_page_footer)
+        if not section_part.is_linked_to_previous]
+    for part in parts:
+        for node in part.iter(*references):
+            value = node.get(qn("w:val"))
+            if value in renamed:
+                node.set(qn("w:val"), renamed[value])
+
+
 def bilingual(zh_docx: bytes, en_docx: bytes) -> bytes:
     """The Chinese text, the prevailing-language clause in both languages, then the English text."""
     from docxcompose.composer import Composer
@@ -74,8 +105,10 @@ def bilingual(zh_docx: bytes, en_docx: bytes) -> bytes:
     for text in (PREVAILS_ZH, PREVAILS_EN):
         master.add_paragraph(text)
     master.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    english = Document(io.BytesIO(en_docx))
+    _own_styles(english, "EN")
     composer = Composer(master)
-    composer.append(Document(io.BytesIO(en_docx)))
+    composer.append(english)
     out = io.BytesIO()
     composer.save(out)
     return out.getvalue()

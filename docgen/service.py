@@ -116,7 +116,7 @@ class DocumentService:
             raise DocgenError(f"unknown format {sorted(unknown)[0]!r}; valid: {', '.join(FORMATS)}")
         for request in requests:
             self.check(case, request)
-        events = [(e.on, e.text) for e in timeline(self.session, case)]
+        events = {lang: [(e.on, e.text) for e in timeline(self.session, case, lang)] for lang in ("zh", "en")}
         results = []
         for request in requests:
             results.append(self._render_docx(case, request, events))
@@ -127,7 +127,7 @@ class DocumentService:
         self.session.flush()
         return results
 
-    def _render_docx(self, case: Case, request: Request, events: list[tuple[date | None, str]]) -> Rendered:
+    def _render_docx(self, case: Case, request: Request, events: dict[str, list[tuple[date | None, str]]]) -> Rendered:
         """The DOCX is always recorded: a PDF's provenance is the DOCX it was made from."""
         version = next_version(self.session, case.id, request.instrument, request.subject, request.edition.value)
         code = verification_code(self.key, case.number, request.instrument, request.subject,
@@ -151,13 +151,13 @@ class DocumentService:
         return Rendered(request, version, code, docx, row)
 
     def _one(self, case: Case, request: Request, lang: str, version: int, code: str,
-             events: list[tuple[date | None, str]]) -> tuple[bytes, bytes, bytes]:
+             events: dict[str, list[tuple[date | None, str]]]) -> tuple[bytes, bytes, bytes]:
         """One language's rendering: (docx, template bytes, canonical context bytes)."""
         if lang == Edition.ZH_HANT.value:
             template = traditional_template(self.templates.get(request.instrument, "zh"), hant_variant())
         else:
             template = self.templates.get(request.instrument, lang)
-        context = ContextBuilder(case, Localizer(lang), self.today(), events).build(
+        context = ContextBuilder(case, Localizer(lang), self.today(), events["en" if lang == "en" else "zh"]).build(
             request.instrument, request.subject, version=version, verification_code=code).as_data()
         canonical = json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
         name = f"templates/{'zh' if lang == 'zh-Hant' else lang}/{request.instrument}.docx"
