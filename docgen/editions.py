@@ -1,4 +1,4 @@
-"""What turns the zh and en renderings into the four editions, and the document's properties.
+"""What turns the zh and en renderings into the four editions.
 
 - zh-Hant: the zh *template* is converted to Traditional characters (static text only; Jinja
   tags untouched), its fonts and East Asian language switched to the Traditional face and
@@ -111,16 +111,4 @@ def bilingual(zh_docx: bytes, en_docx: bytes) -> bytes:
     composer.append(english)
     out = io.BytesIO()
     composer.save(out)
-    return out.getvalue()
-
-
-def set_properties(docx: bytes, *, title: str, subject: str, keywords: str, language: str, author: str) -> bytes:
-    """Core properties; LibreOffice carries them into the PDF's Info and XMP metadata."""
-    document = Document(io.BytesIO(docx))
-    properties = document.core_properties
-    properties.title, properties.subject, properties.keywords = title, subject, keywords
-    properties.language, properties.author, properties.last_modified_by = language, author, author
-    properties.comments = f"{subject}; {keywords}"
-    out = io.BytesIO()
-    document.save(out)
     return out.getvalue()

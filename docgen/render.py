@@ -28,8 +28,12 @@ def jinja_env(strict: bool = False) -> jinja2.Environment:
     return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined if strict else jinja2.Undefined)
 
 
-def render_docx(template: bytes | Path, data: Mapping[str, Any], *, name: str, strict: bool = True) -> bytes:
-    """Render one DOCX. A fresh DocxTemplate each time: re-rendering one duplicates table rows."""
+def render_docx(template: bytes | Path, data: Mapping[str, Any], *, name: str, strict: bool = True,
+                properties: Mapping[str, str] | None = None) -> bytes:
+    """Render one DOCX. A fresh DocxTemplate each time: re-rendering one duplicates table rows.
+
+    `properties` are core properties (title, subject, ...) set on the same document before saving.
+    """
     source = io.BytesIO(template.read_bytes() if isinstance(template, Path) else template)
     try:
         document = DocxTemplate(source)
@@ -40,6 +44,8 @@ def render_docx(template: bytes | Path, data: Mapping[str, Any], *, name: str, s
         raise TemplateError(name, f"Jinja syntax error: {error.message} (line {error.lineno} of the XML)") from None
     except Exception as error:  # docxtpl wraps XML and zip problems in many types
         raise TemplateError(name, f"cannot be rendered: {type(error).__name__}: {error}") from None
+    for key, value in (properties or {}).items():
+        setattr(document.docx.core_properties, key, value)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

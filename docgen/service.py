@@ -17,7 +17,7 @@ from cases.models import Case, DocumentVersion
 from cases.store import BlobStore
 from cases.views import timeline
 from docgen.context import MECHANISM_ZH, ContextBuilder, not_applicable, subjects
-from docgen.editions import bilingual, set_properties, traditional_template
+from docgen.editions import bilingual, traditional_template
 from docgen.errors import DocgenError, TemplateError
 from docgen.locale import Edition, Localizer, hant_variant
 from docgen.render import render_docx
@@ -116,14 +116,30 @@ class DocumentService:
             raise DocgenError(f"unknown format {sorted(unknown)[0]!r}; valid: {', '.join(FORMATS)}")
         for request in requests:
             self.check(case, request)
+        if "pdf" in formats and self.converter is None:
+            raise DocgenError("PDF requested but no converter is running")
         events = {lang: [(e.on, e.text) for e in timeline(self.session, case, lang)] for lang in ("zh", "en")}
-        results = []
-        for request in requests:
-            results.append(self._render_docx(case, request, events))
-            if progress:
-                progress(1)
+        results: list[Rendered] = []
+
+        def rendered_docx() -> Iterator[tuple[str, bytes]]:
+            # Consumed lazily by the pool on this thread: LibreOffice converts the first
+            # documents while the next ones are still being rendered.
+            for request in requests:
+                result = self._render_docx(case, request, events)
+                results.append(result)
+                if progress:
+                    progress(1)
+                yield f"{case.number}/{result.name}", result.docx
+
         if "pdf" in formats:
-            self._convert(case, results, progress)
+            assert self.converter is not None
+            for index, (_, pdf) in enumerate(self.converter.convert_many(rendered_docx())):
+                self._attach_pdf(case, results[index], pdf)
+                if progress:
+                    progress(1)
+        else:
+            for _ in rendered_docx():
+                pass
         self.session.flush()
         return results
 
@@ -132,26 +148,29 @@ class DocumentService:
         version = next_version(self.session, case.id, request.instrument, request.subject, request.edition.value)
         code = verification_code(self.key, case.number, request.instrument, request.subject,
                                  request.edition.value, version)
-        if request.edition is Edition.BILINGUAL:
-            zh, zh_template, zh_context = self._one(case, request, "zh", version, code, events)
-            en, en_template, en_context = self._one(case, request, "en", version, code, events)
-            docx = bilingual(zh, en)
-            template_sha, context_sha = _sha256(zh_template + en_template), _sha256(zh_context + en_context)
-        else:
-            docx, template, context = self._one(case, request, request.edition.value, version, code, events)
-            template_sha, context_sha = _sha256(template), _sha256(context)
         instrument = get_instrument(request.instrument)
         # LibreOffice drops Keywords from the PDF; Subject reaches both the Info dictionary and XMP.
         identifiers = (f"{case.number}; instrument={request.instrument}; lang={request.edition.value}; "
                        f"version={version}; code={code}" + (f"; subject={request.subject}" if request.subject else ""))
-        docx = set_properties(docx, title=f"{instrument.zh} {instrument.en}", subject=identifiers,
-                              keywords=identifiers, language=request.edition.value, author=f"{MECHANISM_ZH}秘书处")
+        properties = {"title": f"{instrument.zh} {instrument.en}", "subject": identifiers, "keywords": identifiers,
+                      "language": request.edition.value, "author": f"{MECHANISM_ZH}秘书处",
+                      "last_modified_by": f"{MECHANISM_ZH}秘书处", "comments": identifiers}
+        if request.edition is Edition.BILINGUAL:
+            zh, zh_template, zh_context = self._one(case, request, "zh", version, code, events, properties)
+            en, en_template, en_context = self._one(case, request, "en", version, code, events)
+            docx = bilingual(zh, en)
+            template_sha, context_sha = _sha256(zh_template + en_template), _sha256(zh_context + en_context)
+        else:
+            docx, template, context = self._one(case, request, request.edition.value, version, code, events,
+                                                properties)
+            template_sha, context_sha = _sha256(template), _sha256(context)
         row = self._version_row(case, request, version, code, "docx", docx, template_sha, context_sha)
         self.session.add(row)
         return Rendered(request, version, code, docx, row)
 
     def _one(self, case: Case, request: Request, lang: str, version: int, code: str,
-             events: dict[str, list[tuple[date | None, str]]]) -> tuple[bytes, bytes, bytes]:
+             events: dict[str, list[tuple[date | None, str]]],
+             properties: dict[str, str] | None = None) -> tuple[bytes, bytes, bytes]:
         """One language's rendering: (docx, template bytes, canonical context bytes)."""
         if lang == Edition.ZH_HANT.value:
             template = traditional_template(self.templates.get(request.instrument, "zh"), hant_variant())
@@ -161,7 +180,7 @@ class DocumentService:
             request.instrument, request.subject, version=version, verification_code=code).as_data()
         canonical = json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
         name = f"templates/{'zh' if lang == 'zh-Hant' else lang}/{request.instrument}.docx"
-        return render_docx(template, context, name=name), template, canonical
+        return render_docx(template, context, name=name, properties=properties), template, canonical
 
     def _version_row(self, case: Case, request: Request, version: int, code: str, fmt: str, data: bytes,
                      template_sha: str, context_sha: str) -> DocumentVersion:
@@ -171,16 +190,9 @@ class DocumentService:
                                verification_code=code, template_sha256=template_sha, context_sha256=context_sha,
                                sha256=digest, size=len(data), created_by=self.actor)
 
-    def _convert(self, case: Case, results: list[Rendered], progress: Callable[[int], None] | None) -> None:
-        if self.converter is None:
-            raise DocgenError("PDF requested but no converter is running")
-        by_name = {f"{case.number}/{r.name}": r for r in results}
-        for name, pdf in self.converter.convert_many((name, r.docx) for name, r in by_name.items()):
-            rendered = by_name[name]
-            rendered.pdf = pdf
-            rendered.pdf_version = self._version_row(case, rendered.request, rendered.version, rendered.code, "pdf",
-                                                     pdf, rendered.docx_version.template_sha256,
-                                                     rendered.docx_version.context_sha256)
-            self.session.add(rendered.pdf_version)
-            if progress:
-                progress(1)
+    def _attach_pdf(self, case: Case, rendered: Rendered, pdf: bytes) -> None:
+        rendered.pdf = pdf
+        rendered.pdf_version = self._version_row(case, rendered.request, rendered.version, rendered.code, "pdf", pdf,
+                                                 rendered.docx_version.template_sha256,
+                                                 rendered.docx_version.context_sha256)
+        self.session.add(rendered.pdf_version)
