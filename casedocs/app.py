@@ -31,9 +31,23 @@ class App:
             self._calendar = load_calendar(self.settings.calendar_overrides)
         return self._calendar
 
-    def init(self) -> None:
+    def init(self, secretariat_passphrase: str | None = None) -> bool:
+        """Create or upgrade the database; create the certificate authority when given the
+        secretariat's passphrase and none exists. Returns whether the authority exists."""
+        from casedocs.issuing import open_pki, pki_dir
+
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         upgrade(self.settings.database_url)
+        if secretariat_passphrase and not (pki_dir(self.settings.data_dir) / "pki.json").exists():
+            open_pki(self.settings.data_dir, secretariat_passphrase, create=True)
+        return (pki_dir(self.settings.data_dir) / "pki.json").exists()
+
+    def signatures(self, secretariat_passphrase: str | None = None, actor: str | None = None):  # type: ignore[no-untyped-def]
+        """The signing desk, with the mechanism's keys unlocked by the secretariat's passphrase."""
+        from casedocs.issuing import Signatures, open_pki, secretariat_passphrase as passphrase_of
+
+        pki = open_pki(self.settings.data_dir, passphrase_of(secretariat_passphrase))
+        return Signatures(self.db, self.store, pki, actor or self.settings.actor, self.today)
 
     @contextmanager
     def procedure(self, actor: str | None = None) -> Iterator[Procedure]:

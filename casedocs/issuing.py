@@ -31,7 +31,7 @@ from cases.models import (
 )
 from cases.store import BlobStore
 from cases.vocabulary import SideRole
-from docgen.service import DocumentService, Request
+from docgen.service import DocumentService, Rendered, Request
 from signing import (
     PKI,
     ConcurrentModification,
@@ -79,6 +79,19 @@ def open_pki(data_dir: Path, passphrase: str, *, create: bool = False) -> PKI:
             raise SigningError(f"no certificate authority in {directory}: run `casedocs init`")
         return PKI.create(directory, passphrase)
     return PKI.open(directory, passphrase)
+
+
+def verify_pdf(data_dir: Path, pdf: bytes) -> VerificationReport:
+    """Verify against the mechanism's public material only (CA, accepted roots, published CRLs):
+    anyone holding the data directory's public files can verify, no key is unlocked."""
+    directory = pki_dir(data_dir)
+    root = directory / "ca" / "root.pem"
+    if not root.exists():
+        raise SigningError(f"no certificate authority in {directory}: run `casedocs init`")
+    roots = [root.read_bytes()] + [p.read_bytes() for p in sorted((directory / "trust").glob("*.pem"))]
+    crls = [p.read_bytes() for p in sorted((directory / "crl").glob("*.crl.pem"))]
+    others = [p.read_bytes() for p in sorted((directory / "chains").glob("*.pem")) if p.read_bytes().strip()]
+    return verify(pdf, roots, crls, other_certs=others)
 
 
 def kind_of(instrument_id: str) -> InstrumentKind:
@@ -164,16 +177,23 @@ class Signatures:
 
     def issue(self, session: Session, docs: DocumentService, case: Case, request: Request) -> SignedDocument:
         """Render the instrument as PDF/A, seal it over its seal area, record it as issued."""
+        return self.seal_rendered(session, case, docs.render(case, request, ["pdf"]))
+
+    def seal_rendered(self, session: Session, case: Case, rendered: Rendered) -> SignedDocument:
+        """Seal a rendering already made (and recorded) by the document service."""
+        request = rendered.request
         kind = kind_of(request.instrument)
+        if not get_instrument(request.instrument).issued_by_secretariat:
+            raise SigningError(f"{request.instrument} is signed by a party, not sealed by the secretariat")
         by_side = self.signers(session, case) if kind is InstrumentKind.CO_SIGNED else {}
         if kind is InstrumentKind.CO_SIGNED:
             missing = [role.value for role in SideRole if not by_side.get(role)]
             if missing:
                 raise SigningError(f"{request.instrument} of {case.number} is co-signed: enrol the signatories of "
                                    f"the {' and the '.join(missing)} first (`casedocs signer enrol`)")
-        rendered = docs.render(case, request, ["pdf"])
-        assert rendered.pdf is not None and rendered.pdf_version is not None
-        plan = plan_for(rendered.pdf, instrument_kind=kind,
+        if rendered.pdf is None or rendered.pdf_version is None:
+            raise SigningError(f"{request.instrument} was not rendered as PDF")
+        plan = plan_for(rendered.pdf, instrument_kind=kind, instrument=request.instrument,
                         signatories={role.value: len(people) for role, people in by_side.items()},
                         monitoring_slots=MONITORING_SLOTS if kind is InstrumentKind.CLOSURE_REPORT else 0)
         sealed = seal(rendered.pdf, env=self.env, sealer=self.pki.seal_credential(), kind=kind,
@@ -264,6 +284,29 @@ class Signatures:
             document.monitoring_used += 1
             return document
 
+    def monitors(self, session: Session) -> list[Signer]:
+        return list(session.scalars(select(Signer).where(Signer.role == "monitor").order_by(Signer.id)))
+
+    def append_to_closure_reports(self, number: str, record_id: int, monitor_person_id: str,
+                                  passphrase: str) -> list[int]:
+        """Append one monitoring update to every issued closure report of the case (each edition)."""
+        with self.db.session() as session:
+            case = session.scalars(select(Case).where(Case.number == number)).one()
+            record = session.get(MonitoringRecord, record_id)
+            if record is None or record.case_id != case.id:
+                raise NotFoundError(f"{number} has no monitoring update number {record_id}")
+            obligations = case.agreement.obligations if case.agreement else []
+            number_of = next(i + 1 for i, o in enumerate(obligations) if o.id == record.obligation_id)
+            documents = list(session.scalars(select(SignedDocument.id).where(
+                SignedDocument.case_id == case.id, SignedDocument.instrument == "closure_report")
+                .order_by(SignedDocument.id)))
+        if not documents:
+            raise SigningError(f"{number} has no issued closure report to append to (`casedocs issue {number} "
+                               "closure_report`)")
+        for document_id in documents:
+            self.append_update(document_id, record, number_of, monitor_person_id, passphrase)
+        return documents
+
     # -- reading --------------------------------------------------------------------------
 
     def latest(self, document_id: int) -> bytes:
@@ -271,7 +314,7 @@ class Signatures:
             return self.blobs.get(self._document(session, document_id).latest_sha256)
 
     def verify(self, pdf: bytes) -> VerificationReport:
-        return verify(pdf, self.pki.trust_roots(), self.pki.crls())
+        return verify(pdf, self.pki.trust_roots(), self.pki.crls(), other_certs=self.pki.intermediates())
 
     @staticmethod
     def _document(session: Session, document_id: int) -> SignedDocument:

@@ -11,6 +11,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "casedocs.commands.acts",
     "casedocs.commands.demo",
     "casedocs.commands.documents",
+    "casedocs.commands.signing",
 )
 
 

@@ -10,7 +10,7 @@ import click
 from cases import tracker
 from cases.views import deadline_table, timeline
 from casedocs.app import App
-from casedocs.commands.documents import write_paperwork
+from casedocs.demo_signing import DEMO_SECRETARIAT_PASSPHRASE, write_signed_paperwork
 from casedocs.commands.options import domain_errors
 from casedocs.config import Settings
 from casedocs.demo import run_demo_cases
@@ -38,8 +38,8 @@ def demo(data_dir: Path | None, out: Path | None) -> None:
             statuses = Counter(tracker.status(d, today).value for d in case.deadlines)
             number, stage = case.number, case.stage
     if out is not None:
-        with domain_errors(), app.documents(actor="demo officer") as (proc, docs):
-            manifest = write_paperwork(docs, [proc.get_case(n) for n in (number, *[r[0] for r in related])], out)
+        with domain_errors():
+            manifest = write_signed_paperwork(app, [number, *[r[0] for r in related]], out)
     app.close()
     click.echo(f"{number} — sample case filed and driven through the procedure (data: {settings.data_dir})")
     for other, title, other_stage in related:
@@ -55,8 +55,12 @@ def demo(data_dir: Path | None, out: Path | None) -> None:
     click.echo(f"\nStage now: {stage.value} ({stage.zh} / {stage.en})")
     if out is not None:
         instruments = {d["instrument"] for d in manifest["documents"]}
+        signed = [d for d in manifest["documents"] if d.get("signed")]
         click.echo(f"\nPaperwork: {len(manifest['documents'])} files, {len(instruments)} instruments, "
-                   f"written to {out} (manifest.json)")
+                   f"written to {out} (manifest.json); {len(signed)} sealed or signed PDFs, all verified; "
+                   f"CA certificate {out / 'ca.pem'}")
+        click.echo(f"Demo passphrases (demo only): secretariat {DEMO_SECRETARIAT_PASSPHRASE!r}; "
+                   f"each signatory's is 'demo passphrase of <name>'")
 
 
 def register(group: click.Group) -> None:

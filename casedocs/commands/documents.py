@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -57,10 +58,12 @@ def render_all(number: str, out: Path, settings: Settings) -> None:
     click.echo(f"{len(manifest['documents'])} documents written to {out} (manifest.json)")
 
 
-def write_paperwork(docs, cases: list, out: Path) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def write_paperwork(docs, cases: list, out: Path,  # type: ignore[no-untyped-def, type-arg]
+                    after_case: Callable[..., list[dict[str, object]]] | None = None) -> dict:
     """Render everything that applies to each case into `out` and write one manifest.
 
     With several cases (the demo's), each case's files go under a folder named by its number.
+    `after_case(case, results, folder)` may add entries (the demo seals and signs there).
     """
     documents = []
     out.mkdir(parents=True, exist_ok=True)
@@ -71,6 +74,8 @@ def write_paperwork(docs, cases: list, out: Path) -> dict:  # type: ignore[no-un
         folder = Path(case.number) if len(cases) > 1 else Path()
         for rendered in results:
             documents += _write(out, folder, case.number, rendered)
+        if after_case is not None:
+            documents += after_case(case, results, folder)
     manifest = {"case": cases[0].number, "documents": documents}
     if len(cases) > 1:
         manifest["cases"] = [c.number for c in cases]

@@ -1,6 +1,8 @@
 """`casedocs init`, `casedocs case ...`, `casedocs deadlines`, `casedocs audit verify`."""
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -30,11 +32,21 @@ def procedure(settings: Settings) -> Iterator[tuple[App, Procedure]]:
 @click.command("init")
 @data_option
 def init(settings: Settings) -> None:
-    """Create the data directory and the database, or upgrade its schema."""
+    """Create the data directory and the database (or upgrade its schema), and the mechanism's
+    certificate authority, time-stamping and seal certificates (keys encrypted with the
+    secretariat's passphrase: $CASEDOCS_SECRETARIAT_PASSPHRASE, else asked for)."""
+    from casedocs.issuing import PASSPHRASE_ENV, pki_dir
+
+    passphrase = os.environ.get(PASSPHRASE_ENV)
+    if not passphrase and not (pki_dir(settings.data_dir) / "pki.json").exists() and sys.stdin.isatty():
+        passphrase = click.prompt("Secretariat passphrase for the new certificate authority", hide_input=True,
+                                  confirmation_prompt=True)
     app = App(settings)
     with domain_errors():
-        app.init()
+        has_pki = app.init(passphrase)
     click.echo(f"casedocs: database ready at {settings.database_url}")
+    click.echo(f"casedocs: certificate authority {'ready' if has_pki else 'NOT created'} in {pki_dir(settings.data_dir)}"
+               + ("" if has_pki else f" (set {PASSPHRASE_ENV} and run init again to sign documents)"))
     app.close()
 
 

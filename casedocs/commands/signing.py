@@ -1,0 +1,225 @@
+"""`casedocs signer`, `issue`, `sign`, `monitor`, `verify`, `ca export`."""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from casedocs.app import App
+from casedocs.commands.options import ISO_DATE, data_option, domain_errors, fail, json_option, print_json
+from casedocs.config import Settings
+from casedocs.issuing import verify_pdf
+from cases.documents import find_by_code
+from cases.instruments import INSTRUMENTS
+from cases.vocabulary import ObligationStatus, SideRole
+from docgen.locale import Edition
+from docgen.service import Request
+from signing import SigningCoreError
+
+
+def _secret(prompt: str, env: str | None) -> str:
+    """A passphrase from the named environment variable, else typed (never an argument: shells log those)."""
+    if env:
+        value = os.environ.get(env)
+        if not value:
+            fail(f"environment variable {env} is empty")
+        return value
+    if not sys.stdin.isatty():
+        fail(f"{prompt}: no terminal to ask on; name an environment variable with --passphrase-env")
+    return click.prompt(prompt, hide_input=True)
+
+
+def _secretariat() -> str | None:
+    from casedocs.issuing import PASSPHRASE_ENV
+
+    return os.environ.get(PASSPHRASE_ENV) or _secret("Secretariat passphrase", None)
+
+
+passphrase_env = click.option("--passphrase-env", default=None, metavar="VAR",
+                              help="Read the passphrase from this environment variable instead of asking.")
+
+
+@click.group("signer")
+def signer_group() -> None:
+    """Signatories of the sides, and monitors: certificates from the mechanism's CA."""
+
+
+@signer_group.command("enrol")
+@click.argument("number", metavar="CASE", required=False)
+@click.option("--side", type=click.Choice([r.value for r in SideRole]))
+@click.option("--role", type=click.Choice(["representative", "member", "agent", "monitor"]), required=True)
+@click.option("--name", required=True)
+@click.option("--organisation", default=None)
+@passphrase_env
+@data_option
+def signer_enrol(number: str | None, side: str | None, role: str, name: str, organisation: str | None,
+                 passphrase_env: str | None, settings: Settings) -> None:
+    """Issue a signing certificate; the key is encrypted with the person's own passphrase."""
+    app = App(settings)
+    with domain_errors(), app.procedure() as proc:
+        desk = app.signatures(_secretariat())
+        passphrase = _secret(f"Passphrase for {name}", passphrase_env)
+        case = proc.get_case(number) if number else None
+        signer = desk.enrol(proc.session, case, SideRole(side) if side else None, role, name, passphrase,
+                            organisation=organisation)
+        person_id = signer.person_id
+    app.close()
+    click.echo(person_id)
+
+
+@click.command("issue")
+@click.argument("number", metavar="CASE")
+@click.argument("instrument", type=click.Choice(list(INSTRUMENTS)), metavar="INSTRUMENT")
+@click.option("--lang", "edition", default="zh", show_default=True)
+@click.option("--subject", default="")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@json_option
+@data_option
+def issue(number: str, instrument: str, edition: str, subject: str, out: Path | None, as_json: bool,
+          settings: Settings) -> None:
+    """Render an instrument as PDF/A and seal it with the secretariat's certification signature."""
+    app = App(settings)
+    with domain_errors():
+        desk = app.signatures(_secretariat())
+        with app.documents() as (proc, docs):
+            case = proc.get_case(number)
+            document = desk.seal_rendered(proc.session, case, docs.render(case, Request(instrument,
+                                          Edition.parse(edition), subject), ["pdf"]))
+            summary = {"document": document.id, "case": number, "instrument": instrument, "edition": edition,
+                       "state": document.state, "verification_code": document.verification_code,
+                       "fields": [{"field": s.field, "person": s.signer.person_id, "name": s.signer.name}
+                                  for s in document.slots]}
+        if out:
+            out.write_bytes(desk.latest(summary["document"]))
+    app.close()
+    if as_json:
+        print_json(summary)
+    else:
+        click.echo(f"document {summary['document']}: {instrument} ({edition}) sealed, "
+                   f"verification code {summary['verification_code']}"
+                   + "".join(f"\n  awaiting {f['field']}: {f['name']} ({f['person']})" for f in summary["fields"]))
+
+
+@click.command("sign")
+@click.argument("document_id", type=int, metavar="DOCUMENT")
+@click.option("--person", "person_id", required=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@passphrase_env
+@data_option
+def sign(document_id: int, person_id: str, out: Path | None, passphrase_env: str | None, settings: Settings) -> None:
+    """Sign your own field of a co-signed instrument; the last signature freezes it (PAdES B-LTA)."""
+    app = App(settings)
+    with domain_errors(), _signing_errors():
+        desk = app.signatures(_secretariat(), actor=person_id)
+        document = desk.sign(document_id, person_id, _secret(f"Passphrase for {person_id}", passphrase_env))
+        if out:
+            out.write_bytes(desk.latest(document_id))
+    app.close()
+    click.echo(f"document {document_id}: signed by {person_id}; state {document.state}")
+
+
+@click.command("monitor")
+@click.argument("number", metavar="CASE")
+@click.option("--obligation", type=int, required=True, help="Obligation id (see `case show --json`).")
+@click.option("--status", type=click.Choice([s.value for s in ObligationStatus]), required=True)
+@click.option("--text", required=True)
+@click.option("--monitor", "monitor_id", required=True, help="The monitor's person id.")
+@click.option("--on", type=ISO_DATE, default=None, help="Date of the update (default today).")
+@passphrase_env
+@data_option
+def monitor(number: str, obligation: int, status: str, text: str, monitor_id: str, on: date | None,
+            passphrase_env: str | None, settings: Settings) -> None:
+    """Record a monitoring update and append it, signed, to every issued closure report of the case."""
+    app = App(settings)
+    with domain_errors(), _signing_errors():
+        desk = app.signatures(_secretariat(), actor=monitor_id)
+        with app.procedure(actor=monitor_id) as proc:
+            case = proc.get_case(number)
+            monitor_name = next((s.name for s in desk.monitors(proc.session) if s.person_id == monitor_id), None)
+            if monitor_name is None:
+                fail(f"{monitor_id} is not an enrolled monitor")
+            record = proc.record_monitoring_update(case, obligation, monitor_name, ObligationStatus(status), text,
+                                                   on or app.today())
+            record_id = record.id
+        documents = desk.append_to_closure_reports(number, record_id, monitor_id,
+                                                   _secret(f"Passphrase for {monitor_id}", passphrase_env))
+    app.close()
+    click.echo(f"{number}: monitoring update {record_id} appended to closure report document(s) "
+               + ", ".join(str(d) for d in documents))
+
+
+@click.command("verify")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option("--code", default=None, help="Look a verification code up instead of a file.")
+@json_option
+@data_option
+def verify(path: Path | None, code: str | None, as_json: bool, settings: Settings) -> None:
+    """Verify every signature of a PDF (exit 0 only if all are intact, trusted and respected)."""
+    if (path is None) == (code is None):
+        fail("give a PDF file or --code CODE")
+    app = App(settings)
+    if code is not None:
+        with domain_errors(), app.procedure() as proc:
+            versions = [{"case": v.case.number, "instrument": v.instrument, "edition": v.edition,
+                         "version": v.version, "format": v.format, "revision": v.revision, "stage": v.stage,
+                         "status": v.status, "sha256": v.sha256,
+                         "created_at": v.created_at.isoformat()} for v in find_by_code(proc.session, code)]
+        app.close()
+        if as_json:
+            print_json({"code": code, "versions": versions})
+        else:
+            for v in versions:
+                click.echo(f"{v['case']} {v['instrument']} ({v['edition']}) v{v['version']} {v['format']} "
+                           f"revision {v['revision']} [{v['stage']}, {v['status']}] sha256 {v['sha256']}")
+        return
+    assert path is not None
+    with domain_errors(), _signing_errors():
+        report = verify_pdf(settings.data_dir, path.read_bytes())
+    app.close()
+    if as_json:
+        print_json(report.to_json())
+    else:
+        for signature in report.to_json()["signatures"]:
+            click.echo(f"{signature['field']}: {signature.get('signer')} — intact {signature['intact']}, trusted "
+                       f"{signature['trusted']}, revoked {signature.get('revoked')}, "
+                       f"{signature.get('modification_level')}, time-stamp {signature.get('timestamp')}")
+        click.echo("VALID" if report.valid else "INVALID: " + "; ".join(report.reasons))
+    if not report.valid:
+        sys.exit(1)
+
+
+class _signing_errors:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, error, tb) -> bool:  # type: ignore[no-untyped-def]
+        if isinstance(error, SigningCoreError):
+            fail(f"{type(error).__name__}: {error}")
+        return False
+
+
+@click.group("ca")
+def ca_group() -> None:
+    """The mechanism's certificate authority."""
+
+
+@ca_group.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@data_option
+def ca_export(path: Path, settings: Settings) -> None:
+    """Write the CA certificate (PEM) so anyone can verify with any PAdES validator."""
+    from casedocs.issuing import pki_dir
+
+    source = pki_dir(settings.data_dir) / "ca" / "root.pem"
+    if not source.exists():
+        fail(f"no certificate authority in {pki_dir(settings.data_dir)}: run `casedocs init`")
+    path.write_bytes(source.read_bytes())
+    click.echo(f"{path}")
+
+
+def register(group: click.Group) -> None:
+    for command in (signer_group, issue, sign, monitor, verify, ca_group):
+        group.add_command(command)

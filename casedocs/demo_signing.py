@@ -1,0 +1,105 @@
+"""The demo's paperwork, sealed and signed: what a secretariat would issue for the sample cases.
+
+Every instrument the secretariat issues is sealed in zh and en; the agreement is co-signed by
+two signatories per side and frozen; the closure report carries the two monitoring updates.
+The passphrases are the demo's own, printed by the demo: never use them for real keys.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casedocs.app import App
+from casedocs.commands.documents import write_paperwork
+from casedocs.issuing import Signatures, verify_pdf
+from cases.errors import CaseError
+from cases.instruments import get_instrument
+from cases.models import Case, SignedDocument
+from cases.vocabulary import SideRole
+from docgen.locale import Edition
+from docgen.service import Rendered
+
+DEMO_SECRETARIAT_PASSPHRASE = "demo secretariat passphrase — not for real keys"
+SIGNED_EDITIONS = (Edition.ZH, Edition.EN)
+SIGNATORIES = {SideRole.APPLICANT: [("representative", "Jean-Pierre Mwamba"), ("representative", "Esther Ilunga")],
+               SideRole.RESPONDENT: [("member", "李强 (legal representative, 华钴精炼有限公司)"),
+                                     ("agent", "张伟 (Zhang Wei)")]}
+MONITOR = "Secretariat monitoring officer Li Na"
+
+
+def person_passphrase(name: str) -> str:
+    return f"demo passphrase of {name}"
+
+
+def write_signed_paperwork(app: App, numbers: list[str], out: Path) -> dict:  # type: ignore[type-arg]
+    """Render, seal, co-sign and append; return the manifest (signed PDFs marked "signed": true)."""
+    app.init(DEMO_SECRETARIAT_PASSPHRASE)
+    desk = app.signatures(DEMO_SECRETARIAT_PASSPHRASE, actor="demo officer")
+    sealed: list[tuple[int, Path, str, Rendered]] = []
+    with app.documents(actor="demo officer") as (proc, docs):
+        cases = [proc.get_case(n) for n in numbers]
+        _enrol(desk, proc.session, cases[0])
+
+        def seal_case(case: Case, results: list[Rendered], folder: Path) -> list[dict[str, object]]:
+            for rendered in results:
+                if rendered.request.edition in SIGNED_EDITIONS and \
+                        get_instrument(rendered.request.instrument).issued_by_secretariat:
+                    sealed.append((desk.seal_rendered(proc.session, case, rendered).id, folder, case.number,
+                                   rendered))
+            return []
+
+        manifest = write_paperwork(docs, cases, out, after_case=seal_case)
+    _cosign_and_monitor(app, desk, numbers[0])
+    for document_id, folder, number, rendered in sealed:
+        manifest["documents"].append(_signed_entry(app, desk, out, document_id, folder, number, rendered))
+    (out / "ca.pem").write_bytes((app.settings.data_dir / "pki" / "ca" / "root.pem").read_bytes())
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return manifest
+
+
+def _enrol(desk: Signatures, session: Session, case: Case) -> None:
+    if any(desk.signers(session, case).values()):
+        return
+    for side, people in SIGNATORIES.items():
+        for role, name in people:
+            desk.enrol(session, case, side, role, name, person_passphrase(name))
+    if not desk.monitors(session):
+        desk.enrol(session, None, None, "monitor", MONITOR, person_passphrase(MONITOR))
+
+
+def _cosign_and_monitor(app: App, desk: Signatures, number: str) -> None:
+    """Both sides co-sign the agreement (respondent's signatories first: order does not matter),
+    then each monitoring update of the record is appended to the closure reports."""
+    with app.procedure() as proc:
+        case = proc.get_case(number)
+        agreements = list(proc.session.scalars(select(SignedDocument.id).where(
+            SignedDocument.case_id == case.id, SignedDocument.instrument == "agreement")))
+        signers = [(s.person_id, s.name) for people in desk.signers(proc.session, case).values() for s in people]
+        updates = [u.id for u in case.monitoring_updates]
+        monitor = desk.monitors(proc.session)[0]
+        monitor_id, monitor_name = monitor.person_id, monitor.name
+    for document_id in agreements:
+        for person_id, name in reversed(signers):
+            desk.sign(document_id, person_id, person_passphrase(name))
+    for update_id in updates:
+        desk.append_to_closure_reports(number, update_id, monitor_id, person_passphrase(monitor_name))
+
+
+def _signed_entry(app: App, desk: Signatures, out: Path, document_id: int, folder: Path, number: str,
+                  rendered: Rendered) -> dict[str, object]:
+    data = desk.latest(document_id)
+    report = verify_pdf(app.settings.data_dir, data)
+    if not report.valid:
+        raise CaseError(f"the sealed {rendered.name} of {number} does not verify: {'; '.join(report.reasons)}")
+    relative = folder / "signed" / rendered.request.edition.value / f"{rendered.name.rsplit('.', 1)[0]}.pdf"
+    (out / relative).parent.mkdir(parents=True, exist_ok=True)
+    (out / relative).write_bytes(data)
+    return {"case": number, "instrument": rendered.request.instrument, "subject": rendered.request.subject or None,
+            "lang": rendered.request.edition.value, "format": "pdf", "path": relative.as_posix(),
+            "sha256": hashlib.sha256(data).hexdigest(), "version": rendered.version,
+            "verification_code": rendered.code, "signed": True, "document": document_id,
+            "signatures": len(report.signatures), "frozen": report.frozen}
