@@ -47,7 +47,8 @@ def test_demo_writes_every_instrument_in_every_edition_and_format(demo) -> None:
 def test_instruments_are_dated_on_their_act_and_carry_their_code(demo) -> None:  # type: ignore[no-untyped-def]
     _, out, manifest = demo
     [rejection] = [d for d in manifest["documents"]
-                   if d["instrument"] == "rejection_decision" and d["lang"] == "zh" and d["format"] == "pdf"]
+                   if d["instrument"] == "rejection_decision" and d["lang"] == "zh" and d["format"] == "pdf"
+                   and not d.get("signed")]
     reader = PdfReader(out / rejection["path"])
     text = "".join(page.extract_text() for page in reader.pages).replace(" ", "")
     assert "2025年2月5日" in text and "MVC-2025-0001" in text and rejection["verification_code"] in text
@@ -104,3 +105,17 @@ def test_a_broken_template_stops_rendering_with_its_name(demo, tmp_path: Path) -
                  "--out", str(tmp_path / "l.docx"), "--data", str(data), env={"CASEDOCS_TEMPLATES": str(broken)})
     assert result.exit_code != 0
     assert "en/launch_notice.docx: uses a value the context does not provide" in result.output
+
+
+def test_demo_seals_issued_instruments_and_co_signs_the_agreement(demo) -> None:  # type: ignore[no-untyped-def]
+    data, out, manifest = demo
+    signed = [d for d in manifest["documents"] if d.get("signed")]
+    assert (out / "ca.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE")
+    by_key = {(d["case"], d["instrument"], d["lang"], d["subject"]): d for d in signed}
+    agreement = by_key[("MVC-2025-0002", "agreement", "zh", None)]
+    assert agreement["frozen"] and agreement["signatures"] == 5  # the seal and two signatories per side
+    assert by_key[("MVC-2025-0002", "closure_report", "en", None)]["signatures"] == 3  # seal + two updates
+    assert ("MVC-2025-0001", "rejection_decision", "zh", None) in by_key
+    assert not any(d["instrument"] in ("application_form", "power_of_attorney", "assessment_request") for d in signed)
+    result = cli("verify", str(out / agreement["path"]), "--data", str(data))
+    assert result.exit_code == 0 and result.output.strip().endswith("VALID")

@@ -1,0 +1,123 @@
+"""Issuing, co-signing and monitoring through the case record (real LibreOffice, real pyHanko)."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from casedocs.app import App
+from casedocs.cli import main
+from casedocs.config import Settings
+from casedocs.demo import run_demo_cases
+from casedocs.issuing import SigningError, verify_pdf
+from cases.vocabulary import SideRole
+from docgen.locale import Edition
+from docgen.service import Request
+
+pytestmark = pytest.mark.slow
+SECRET = "secretariat passphrase for tests"
+
+
+def passphrase(name: str) -> str:
+    return f"passphrase of {name} for tests"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    data = tmp_path_factory.mktemp("data")
+    application = App(Settings(**{**vars(Settings.load(data)), "converter_processes": 1}),
+                      today=lambda: date(2026, 11, 25))
+    assert application.init(SECRET)
+    with application.procedure() as proc:
+        run_demo_cases(proc)
+    yield application
+    application.close()
+
+
+def issue(app: App, instrument: str, number: str = "MVC-2025-0002") -> int:
+    desk = app.signatures(SECRET)
+    with app.documents() as (proc, docs):
+        return desk.issue(proc.session, docs, proc.get_case(number), Request(instrument, Edition.ZH)).id
+
+
+def test_issued_instrument_is_sealed_and_any_change_is_detected(app: App, tmp_path: Path) -> None:
+    desk = app.signatures(SECRET)
+    document = issue(app, "acceptance_decision")
+    sealed = desk.latest(document)
+    report = verify_pdf(app.settings.data_dir, sealed)
+    assert report.valid and report.certified and [s.field for s in report.signatures] == ["seal-secretariat"]
+    # One byte flipped inside the signed range.
+    middle = len(sealed) // 3
+    flipped = sealed[:middle] + bytes([sealed[middle] ^ 0x01]) + sealed[middle + 1:]
+    assert not verify_pdf(app.settings.data_dir, flipped).valid
+    (tmp_path / "sealed.pdf").write_bytes(sealed)
+    (tmp_path / "flipped.pdf").write_bytes(flipped)
+    data = ["--data", str(app.settings.data_dir)]
+    assert CliRunner().invoke(main, ["verify", str(tmp_path / "sealed.pdf"), *data]).exit_code == 0
+    result = CliRunner().invoke(main, ["verify", str(tmp_path / "flipped.pdf"), *data])
+    assert result.exit_code == 1 and "INVALID" in result.output
+    with app.procedure() as proc:
+        from cases.models import SignedDocument
+
+        code = proc.session.get(SignedDocument, document).verification_code
+    looked_up = CliRunner().invoke(main, ["verify", "--code", code, "--json", *data])
+    assert looked_up.exit_code == 0 and '"stage": "sealed"' in looked_up.output
+    exported = CliRunner().invoke(main, ["ca", "export", str(tmp_path / "ca.pem"), *data])
+    assert exported.exit_code == 0 and (tmp_path / "ca.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE")
+
+
+def test_party_documents_are_not_sealed_and_co_signed_ones_need_signatories(app: App) -> None:
+    with pytest.raises(SigningError, match="signed by a party"):
+        issue(app, "application_form")
+    with pytest.raises(SigningError, match="enrol the signatories of the applicant and the respondent first"):
+        issue(app, "agreement")
+
+
+def test_agreement_co_signed_concurrently_is_frozen_and_verifies(app: App) -> None:
+    desk = app.signatures(SECRET)
+    names = {SideRole.APPLICANT: ["Jean-Pierre Mwamba", "Esther Ilunga"], SideRole.RESPONDENT: ["李强", "张伟"]}
+    with app.procedure() as proc:
+        case = proc.get_case("MVC-2025-0002")
+        people = [(desk.enrol(proc.session, case, side, "representative", name, passphrase(name)).person_id, name)
+                  for side, side_names in names.items() for name in side_names]
+    document = issue(app, "agreement")
+    with pytest.raises(SigningError, match="has no signature field"):
+        desk.sign(document, "MVC-2025-0001-applicant-1", "whatever passphrase")
+    errors: list[BaseException] = []
+
+    def sign(person_id: str, name: str) -> None:
+        try:
+            app.signatures(SECRET).sign(document, person_id, passphrase(name))
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=sign, args=person) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    report = verify_pdf(app.settings.data_dir, desk.latest(document))
+    assert report.valid and report.frozen
+    assert sorted(s.field for s in report.signatures) == ["seal-secretariat", "sig-applicant-1", "sig-applicant-2",
+                                                          "sig-respondent-1", "sig-respondent-2"]
+    with pytest.raises(SigningError, match="was frozen"):
+        desk.sign(document, people[0][0], passphrase(people[0][1]))
+
+
+def test_monitoring_updates_append_to_the_sealed_closure_report(app: App) -> None:
+    desk = app.signatures(SECRET)
+    with app.procedure() as proc:
+        monitor = desk.enrol(proc.session, None, None, "monitor", "Li Na", passphrase("Li Na")).person_id
+        updates = [u.id for u in proc.get_case("MVC-2025-0002").monitoring_updates]
+    document = issue(app, "closure_report")
+    for update in updates:
+        desk.append_to_closure_reports("MVC-2025-0002", update, monitor, passphrase("Li Na"))
+    report = verify_pdf(app.settings.data_dir, desk.latest(document))
+    assert report.valid
+    assert [s.field for s in report.signatures] == ["seal-secretariat", "monitor-01", "monitor-02"]
+    assert report.signatures[0].modification_level == "FORM_FILLING"
