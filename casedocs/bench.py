@@ -98,3 +98,8 @@ def run(echo: Callable[[str], None], data_dir: Path | None = None) -> None:
         echo(f"  {measure.label:<50} {measure.seconds:7.2f} s  {measure.per_item:6.3f} s per PDF  ({measure.count})")
     echo(f"  ratio naive / warm pool: {naive.seconds / pooled.seconds:.1f}× "
          f"(target ≥ 8×; warm pool average target ≤ 0.25 s per PDF including rendering)")
+    echo("signing (local time-stamp authority, ECDSA P-256; targets ≤ 50 ms per signature and per validated "
+         "signature, ≤ 150 ms per monitoring update):")
+    from signing import bench as signing_bench
+
+    signing_bench.run(lambda line: echo(f"  {line}"))

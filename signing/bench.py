@@ -34,6 +34,12 @@ def main() -> None:
     ap.add_argument("--lta", action="store_true", help="DSS + document time-stamp after every signature")
     ap.add_argument("-n", type=int, default=7)
     args = ap.parse_args()
+    run(print, n=args.n, lta=args.lta)
+
+
+def run(print: Callable[[str], None], *, n: int = 7, lta: bool = False) -> None:  # noqa: A002 - echo target
+    """The measurements, printed through `print` (casedocs bench passes click.echo)."""
+    args = argparse.Namespace(n=n, lta=lta)
 
     with tempfile.TemporaryDirectory() as d:
         t = time.perf_counter()
