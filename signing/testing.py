@@ -5,6 +5,9 @@ the same inputs; nothing here is used by the signing code itself.
 """
 from __future__ import annotations
 
+# The passphrase the test suites create their PKIs with (tests only).
+SECRETARIAT_PASSPHRASE = "secretariat passphrase 2025"
+
 import datetime as dt
 from io import BytesIO
 from typing import TYPE_CHECKING, Any

@@ -109,3 +109,21 @@ def proc(session: Session, store: BlobStore) -> Procedure:
 def application() -> dict[str, Any]:
     """A minimal complete application document; tests change copies of it."""
     return copy.deepcopy(BASE_APPLICATION)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A fresh PKI per test module (signing tests)."""
+    from signing import PKI
+    from signing.testing import SECRETARIAT_PASSPHRASE
+
+    return PKI.create(tmp_path_factory.mktemp("pki"), SECRETARIAT_PASSPHRASE)
+
+
+@pytest.fixture(scope="module")
+def env(pki):  # type: ignore[no-untyped-def]
+    from signing import SigningEnv
+
+    signing_env = SigningEnv.from_pki(pki)
+    signing_env.warm_up()
+    return signing_env

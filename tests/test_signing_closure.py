@@ -23,23 +23,11 @@ from signing import (
     verify,
 )
 from signing.errors import FieldNotFound
-from signing.testing import issue_and_unlock, sample_pdf
+from signing.testing import SECRETARIAT_PASSPHRASE, issue_and_unlock, sample_pdf
 
-PW = "secretariat passphrase 2025"
+PW = SECRETARIAT_PASSPHRASE
 SLOT_AREA = (56, 56, 539, 715)  # the free area of the monitoring-record page
 SEAL_BOX = (420, 600, 539, 719)  # on page 1, over its text
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
-    return PKI.create(tmp_path_factory.mktemp("pki"), PW)
-
-
-@pytest.fixture(scope="module")
-def env(pki: PKI) -> SigningEnv:
-    e = SigningEnv.from_pki(pki)
-    e.warm_up()
-    return e
 
 
 def _update(i: int) -> MonitoringUpdate:

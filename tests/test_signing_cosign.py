@@ -34,6 +34,7 @@ from signing.verify import verify_long_term
 from signing.errors import SigningCoreError
 from signing.pki import decrypt_private_key
 from signing.testing import (
+    SECRETARIAT_PASSPHRASE,
     SEAL_BOX,
     cosign_slots,
     external_ca,
@@ -43,25 +44,13 @@ from signing.testing import (
     sample_pdf,
 )
 
-PW = "secretariat passphrase 2025"
+PW = SECRETARIAT_PASSPHRASE
 SIGNATORIES = {
     "sig-applicant-1": ("A-1", "王建国", "applicant", "signatory"),
     "sig-applicant-2": ("A-2", "Maria Santos", "applicant", "agent"),
     "sig-respondent-1": ("R-1", "赵丽", "respondent", "representative"),
     "sig-respondent-2": ("R-2", "刘洋", "respondent", "signatory"),
 }
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
-    return PKI.create(tmp_path_factory.mktemp("pki"), PW)
-
-
-@pytest.fixture(scope="module")
-def env(pki: PKI) -> SigningEnv:
-    e = SigningEnv.from_pki(pki)
-    e.warm_up()
-    return e
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from signing import (
 )
 from signing.pdfdoc import document_state, open_reader
 from signing.testing import (
+    SECRETARIAT_PASSPHRASE,
     SEAL_BOX,
     add_annotation,
     append_page,
@@ -34,19 +35,7 @@ from signing.testing import (
 )
 from signing.timestamps import FailingTimeStamper, LocalTimeStamper
 
-PW = "secretariat passphrase 2025"
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
-    return PKI.create(tmp_path_factory.mktemp("pki"), PW)
-
-
-@pytest.fixture(scope="module")
-def env(pki: PKI) -> SigningEnv:
-    e = SigningEnv.from_pki(pki)
-    e.warm_up()
-    return e
+PW = SECRETARIAT_PASSPHRASE
 
 
 @pytest.fixture(scope="module")
