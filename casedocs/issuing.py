@@ -16,6 +16,7 @@ from typing import ContextManager
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from cases import audit
 from cases.db import Database
 from cases.errors import CaseError, InvalidInputError, NotFoundError
 from cases.instruments import get_instrument
@@ -146,6 +147,17 @@ class Signatures:
         self.db, self.blobs, self.pki, self.actor, self.today = db, blobs, pki, actor, today
         self.env = env or SigningEnv.from_pki(pki)
 
+    def _audit(self, session: Session, chain: str, action: str, actor: str | None = None, **detail: object) -> None:
+        audit.append(session, chain, actor or self.actor, action, on=self.today(), detail=detail)
+
+    def _audit_document(self, document_id: int, action: str, actor: str, **detail: object) -> None:
+        with self.db.session() as session:
+            document = self._document(session, document_id)
+            case = session.get(Case, document.case_id)
+            assert case is not None
+            self._audit(session, case.number, action, actor, document=document_id, instrument=document.instrument,
+                        edition=document.edition, revision=document.revision, sha256=document.latest_sha256, **detail)
+
     # -- people -------------------------------------------------------------------------
 
     def enrol(self, session: Session, case: Case | None, side: SideRole | None, role: str, name: str,
@@ -167,7 +179,30 @@ class Signatures:
                         certificate_serial=record.serial, enrolled_on=self.today(), enrolled_by=self.actor)
         session.add(signer)
         session.flush()
+        self._audit(session, case.number if case else audit.SYSTEM_CHAIN, "enrol_signer", person=person_id,
+                    side=side.value if side else None, role=role, name=name, certificate=record.serial)
         return signer
+
+    def revoke(self, person_id: str, reason: str) -> str:
+        """Revoke the person's usable certificate and publish the CRL: they can no longer sign,
+        and verification reports their signatures as revoked. Returns the certificate serial."""
+        from cryptography import x509
+
+        record = self.pki.find_person(person_id)
+        with self.db.session() as session:
+            signer = session.scalars(select(Signer).where(Signer.person_id == person_id)).first()
+            chain = audit.SYSTEM_CHAIN
+            if signer is not None and signer.case_id is not None:
+                chain = session.get(Case, signer.case_id).number  # type: ignore[union-attr]
+        usable = [f.name for f in x509.ReasonFlags if f.name != "remove_from_crl"]
+        if reason not in usable:
+            raise InvalidInputError(f"unknown revocation reason {reason!r}; valid: {', '.join(usable)}")
+        flag = x509.ReasonFlags[reason]
+        self.pki.revoke(record.serial, flag)
+        with self.db.session() as session:
+            self._audit(session, chain, "revoke_certificate", person=person_id, certificate=record.serial,
+                        reason=reason)
+        return record.serial
 
     def signers(self, session: Session, case: Case) -> dict[SideRole, list[Signer]]:
         rows = session.scalars(select(Signer).where(Signer.case_id == case.id).order_by(Signer.id)).all()
@@ -219,6 +254,9 @@ class Signatures:
                                                     signer=person))
         session.add(document)
         session.flush()
+        self._audit(session, case.number, "seal_document", document=document.id, instrument=request.instrument,
+                    edition=request.edition.value, version=rendered.version, sha256=digest,
+                    fields=[slot.field for slot in document.slots], monitoring_slots=document.monitoring_slots)
         return document
 
     # -- co-signing -----------------------------------------------------------------------
@@ -244,6 +282,7 @@ class Signatures:
             slot = next(s for s in document.slots if s.field == field)
             slot.signed_at, slot.revision = utcnow(), document.revision
             complete = all(s.signed_at is not None for s in document.slots)
+        self._audit_document(document_id, "sign_document", person_id, field=field)
         if complete:
             self._freeze(document_id)
         with self.db.session() as session:
@@ -259,6 +298,7 @@ class Signatures:
         with self.db.session() as session:
             document = self._document(session, document_id)
             document.state, document.frozen_at = "frozen", utcnow()
+        self._audit_document(document_id, "freeze_document", self.actor)
 
     # -- monitoring -----------------------------------------------------------------------
 
@@ -282,7 +322,10 @@ class Signatures:
         with self.db.session() as session:
             document = self._document(session, document_id)
             document.monitoring_used += 1
-            return document
+        self._audit_document(document_id, "append_monitoring_update", monitor_person_id, update=record.id,
+                             text_sha256=update_data.sha256)
+        with self.db.session() as session:
+            return self._document(session, document_id)
 
     def monitors(self, session: Session) -> list[Signer]:
         return list(session.scalars(select(Signer).where(Signer.role == "monitor").order_by(Signer.id)))

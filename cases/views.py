@@ -79,6 +79,12 @@ _PHRASES: dict[str, str] = {
     "record_inquiry": "Obligee's inquiry about obligation {obligation}",
     "close_monitoring": "Monitoring closed",
     "publish_summary": "Public case summary published",
+    "enrol_signer": "Signing certificate issued to {name} ({role}, {side})",
+    "seal_document": "{instrument} ({edition}) sealed by the secretariat",
+    "sign_document": "{instrument} ({edition}) signed in field {field}",
+    "freeze_document": "{instrument} ({edition}) frozen with all signatures",
+    "append_monitoring_update": "Monitoring update appended to the {instrument} ({edition})",
+    "revoke_certificate": "Signing certificate of {person} revoked ({reason})",
 }
 
 
@@ -122,6 +128,12 @@ _PHRASES_ZH: dict[str, str] = {
     "record_inquiry": "义务相对方就第{obligation}项义务问询进度",
     "close_monitoring": "监测结束",
     "publish_summary": "公开个案信息披露摘要",
+    "enrol_signer": "向{name}（{side}）签发签名证书",
+    "seal_document": "秘书处对《{instrument}》（{edition}）加盖电子印章",
+    "sign_document": "《{instrument}》（{edition}）在{field}签名",
+    "freeze_document": "《{instrument}》（{edition}）全部签署完毕并固化",
+    "append_monitoring_update": "监测更新追加至《{instrument}》（{edition}）",
+    "revoke_certificate": "撤销{person}的签名证书（{reason}）",
 }
 
 

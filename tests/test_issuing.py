@@ -121,3 +121,29 @@ def test_monitoring_updates_append_to_the_sealed_closure_report(app: App) -> Non
     assert report.valid
     assert [s.field for s in report.signatures] == ["seal-secretariat", "monitor-01", "monitor-02"]
     assert report.signatures[0].modification_level == "FORM_FILLING"
+
+
+def test_revoked_signer_cannot_sign_and_every_signing_act_is_audited(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import select
+
+    from cases import audit
+    from cases.models import AuditEvent
+    from signing import CertificateRevoked
+
+    desk = app.signatures(SECRET)
+    with app.procedure() as proc:
+        person = desk.enrol(proc.session, proc.get_case("MVC-2025-0002"), SideRole.RESPONDENT, "agent",
+                            "Revoked Agent", passphrase("Revoked Agent")).person_id
+    monkeypatch.setenv("CASEDOCS_SECRETARIAT_PASSPHRASE", SECRET)
+    data = ["--data", str(app.settings.data_dir)]
+    result = CliRunner().invoke(main, ["signer", "revoke", person, "--reason", "affiliation_changed", *data])
+    assert result.exit_code == 0 and "revoked (affiliation_changed); CRL published" in result.output
+    with pytest.raises(CertificateRevoked):
+        app.signatures(SECRET).pki.unlock_person(person, passphrase("Revoked Agent"))
+    bad = CliRunner().invoke(main, ["signer", "revoke", person, "--reason", "boredom", *data])
+    assert bad.exit_code != 0
+    with app.procedure() as proc:
+        actions = set(proc.session.scalars(select(AuditEvent.action).where(AuditEvent.chain == "MVC-2025-0002")))
+        assert {"enrol_signer", "seal_document", "sign_document", "freeze_document", "append_monitoring_update",
+                "revoke_certificate"} <= actions
+        assert audit.verify_chain(proc.session, "MVC-2025-0002").intact

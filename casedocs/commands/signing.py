@@ -70,6 +70,20 @@ def signer_enrol(number: str | None, side: str | None, role: str, name: str, org
     click.echo(person_id)
 
 
+@signer_group.command("revoke")
+@click.argument("person_id", metavar="PERSON")
+@click.option("--reason", default="unspecified", show_default=True,
+              help="RFC 5280 reason, e.g. key_compromise, affiliation_changed, superseded, cessation_of_operation.")
+@data_option
+def signer_revoke(person_id: str, reason: str, settings: Settings) -> None:
+    """Revoke a person's certificate and publish the CRL."""
+    app = App(settings)
+    with domain_errors(), _signing_errors():
+        serial = app.signatures(_secretariat()).revoke(person_id, reason)
+    app.close()
+    click.echo(f"{person_id}: certificate {serial} revoked ({reason}); CRL published")
+
+
 @click.command("issue")
 @click.argument("number", metavar="CASE")
 @click.argument("instrument", type=click.Choice(list(INSTRUMENTS)), metavar="INSTRUMENT")
@@ -204,6 +218,17 @@ class _signing_errors:
 @click.group("ca")
 def ca_group() -> None:
     """The mechanism's certificate authority."""
+
+
+@ca_group.command("publish-crl")
+@data_option
+def ca_publish_crl(settings: Settings) -> None:
+    """Publish a fresh CRL (valid 7 days: schedule this at least weekly, or every signature turns untrusted)."""
+    app = App(settings)
+    with domain_errors(), _signing_errors():
+        crl = app.signatures(_secretariat()).pki.publish_crl()
+    app.close()
+    click.echo(f"CRL published; next update {crl.next_update_utc:%Y-%m-%d %H:%M} UTC")
 
 
 @ca_group.command("export")
