@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casedocs.app import App
-from casedocs.commands.documents import write_paperwork
+from casedocs.paperwork import write_paperwork
 from casedocs.issuing import Signatures, verify_pdf
 from cases.errors import CaseError
 from cases.instruments import get_instrument

@@ -269,9 +269,9 @@ class Signatures:
             if slot is None:
                 fields = ", ".join(f"{s.field} ({s.signer.name})" for s in document.slots) or "none"
                 raise SigningError(f"{person_id} has no signature field on document {document_id}; its fields: {fields}")
-            if document.state == "frozen":
-                raise SigningError(f"document {document_id} was frozen on {document.frozen_at:%Y-%m-%d}; "
-                                   "no signature can be added")
+            if document.state in ("freezing", "frozen"):
+                when = f" on {document.frozen_at:%Y-%m-%d}" if document.frozen_at else ""
+                raise SigningError(f"document {document_id} was frozen{when}; no signature can be added")
             field = slot.field
         credential = self.pki.unlock_person(person_id, passphrase)
         store = _DatabaseDocuments(self.db, self.blobs, person_id, "signed")
@@ -281,20 +281,35 @@ class Signatures:
             document = self._document(session, document_id)
             slot = next(s for s in document.slots if s.field == field)
             slot.signed_at, slot.revision = utcnow(), document.revision
-            complete = all(s.signed_at is not None for s in document.slots)
         self._audit_document(document_id, "sign_document", person_id, field=field)
-        if complete:
+        if self._claim_freeze(document_id):
             self._freeze(document_id)
         with self.db.session() as session:
             return self._document(session, document_id)
 
+    def _claim_freeze(self, document_id: int) -> bool:
+        """Whether this caller is the one to freeze: all fields signed, and nobody claimed it yet.
+
+        One conditional UPDATE decides, after this signer's slot is committed, so concurrent
+        last signers (each reading before the other committed) cannot both skip or both freeze.
+        """
+        with self.db.session() as session:
+            unsigned = select(SignatureSlot.id).where(SignatureSlot.document_id == document_id,
+                                                      SignatureSlot.signed_at.is_(None)).exists()
+            claimed = session.execute(update(SignedDocument)
+                                      .where(SignedDocument.id == document_id, SignedDocument.state == "signing",
+                                             ~unsigned)
+                                      .values(state="freezing"))
+            return claimed.rowcount == 1
+
     def _freeze(self, document_id: int) -> None:
         store = _DatabaseDocuments(self.db, self.blobs, self.actor, "frozen")
-        with store.lock(str(document_id)):
-            with self.db.session() as session:
-                if self._document(session, document_id).state == "frozen":
-                    return  # a concurrent last signer froze it already
-        update_latest(store, str(document_id), lambda current: freeze(current, env=self.env))
+        try:
+            update_latest(store, str(document_id), lambda current: freeze(current, env=self.env))
+        except BaseException:
+            with self.db.session() as session:  # release the claim so the freeze can be retried
+                self._document(session, document_id).state = "signing"
+            raise
         with self.db.session() as session:
             document = self._document(session, document_id)
             document.state, document.frozen_at = "frozen", utcnow()

@@ -87,6 +87,7 @@ def test_agreement_co_signed_concurrently_is_frozen_and_verifies(app: App) -> No
     document = issue(app, "agreement")
     with pytest.raises(SigningError, match="has no signature field"):
         desk.sign(document, "MVC-2025-0001-applicant-1", "whatever passphrase")
+    assert not desk._claim_freeze(document)  # fields still empty: nobody may freeze
     errors: list[BaseException] = []
 
     def sign(person_id: str, name: str) -> None:
@@ -107,6 +108,7 @@ def test_agreement_co_signed_concurrently_is_frozen_and_verifies(app: App) -> No
                                                           "sig-respondent-1", "sig-respondent-2"]
     with pytest.raises(SigningError, match="was frozen"):
         desk.sign(document, people[0][0], passphrase(people[0][1]))
+    assert not desk._claim_freeze(document)  # frozen once, never twice
 
 
 def test_monitoring_updates_append_to_the_sealed_closure_report(app: App) -> None:

@@ -39,15 +39,18 @@ def print_json(document: Any) -> None:
 
 @contextmanager
 def domain_errors() -> Iterator[None]:
-    """Turn the refusals of the core, the template engine and the converter into a one-line reason."""
+    """Turn the refusals of the core, the template engine, the converter and the signing module
+    into a one-line reason."""
     from cases.calendar import CalendarError
     from cases.errors import CaseError
     from docgen.conversion import ConversionError, ConverterStartError
     from docgen.errors import DocgenError
+    from signing import SigningCoreError
 
     try:
         yield
-    except (CaseError, CalendarError, DocgenError, ConversionError, ConverterStartError, ValueError) as error:
+    except (CaseError, CalendarError, DocgenError, ConversionError, ConverterStartError, SigningCoreError,
+            ValueError) as error:
         fail(str(error))
 
 

@@ -17,7 +17,6 @@ from cases.instruments import INSTRUMENTS
 from cases.vocabulary import ObligationStatus, SideRole
 from docgen.locale import Edition
 from docgen.service import Request
-from signing import SigningCoreError
 
 
 def _secret(prompt: str, env: str | None) -> str:
@@ -78,7 +77,7 @@ def signer_enrol(number: str | None, side: str | None, role: str, name: str, org
 def signer_revoke(person_id: str, reason: str, settings: Settings) -> None:
     """Revoke a person's certificate and publish the CRL."""
     app = App(settings)
-    with domain_errors(), _signing_errors():
+    with domain_errors():
         serial = app.signatures(_secretariat()).revoke(person_id, reason)
     app.close()
     click.echo(f"{person_id}: certificate {serial} revoked ({reason}); CRL published")
@@ -126,7 +125,7 @@ def issue(number: str, instrument: str, edition: str, subject: str, out: Path | 
 def sign(document_id: int, person_id: str, out: Path | None, passphrase_env: str | None, settings: Settings) -> None:
     """Sign your own field of a co-signed instrument; the last signature freezes it (PAdES B-LTA)."""
     app = App(settings)
-    with domain_errors(), _signing_errors():
+    with domain_errors():
         desk = app.signatures(_secretariat(), actor=person_id)
         document = desk.sign(document_id, person_id, _secret(f"Passphrase for {person_id}", passphrase_env))
         if out:
@@ -148,7 +147,7 @@ def monitor(number: str, obligation: int, status: str, text: str, monitor_id: st
             passphrase_env: str | None, settings: Settings) -> None:
     """Record a monitoring update and append it, signed, to every issued closure report of the case."""
     app = App(settings)
-    with domain_errors(), _signing_errors():
+    with domain_errors():
         desk = app.signatures(_secretariat(), actor=monitor_id)
         with app.procedure(actor=monitor_id) as proc:
             case = proc.get_case(number)
@@ -190,7 +189,7 @@ def verify(path: Path | None, code: str | None, as_json: bool, settings: Setting
                            f"revision {v['revision']} [{v['stage']}, {v['status']}] sha256 {v['sha256']}")
         return
     assert path is not None
-    with domain_errors(), _signing_errors():
+    with domain_errors():
         report = verify_pdf(settings.data_dir, path.read_bytes())
     app.close()
     if as_json:
@@ -205,16 +204,6 @@ def verify(path: Path | None, code: str | None, as_json: bool, settings: Setting
         sys.exit(1)
 
 
-class _signing_errors:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, tb) -> bool:  # type: ignore[no-untyped-def]
-        if isinstance(error, SigningCoreError):
-            fail(f"{type(error).__name__}: {error}")
-        return False
-
-
 @click.group("ca")
 def ca_group() -> None:
     """The mechanism's certificate authority."""
@@ -225,7 +214,7 @@ def ca_group() -> None:
 def ca_publish_crl(settings: Settings) -> None:
     """Publish a fresh CRL (valid 7 days: schedule this at least weekly, or every signature turns untrusted)."""
     app = App(settings)
-    with domain_errors(), _signing_errors():
+    with domain_errors():
         crl = app.signatures(_secretariat()).pki.publish_crl()
     app.close()
     click.echo(f"CRL published; next update {crl.next_update_utc:%Y-%m-%d %H:%M} UTC")
