@@ -35,8 +35,8 @@ ROLE_LABELS: dict[str, tuple[str, str]] = {
     "seal": ("印章", "Seal"),
 }
 
-# Strings every approval/monitoring appearance uses: warmed into the font
-# working set once so that the common case never rebuilds it.
+# Strings every approval/monitoring appearance uses: their glyph outlines are
+# prepared at warm-up rather than during the first signature.
 COMMON_TEXT = "".join(
     a + b for pair in (*SIDE_LABELS.values(), *ROLE_LABELS.values()) for a, b in [pair]
 ) + "签署时间Signed监测更新Monitoringupdate义务Obligation状态Status摘要Summary全文SHA-256数字签名Digitally signed"

@@ -190,8 +190,9 @@ class SigningEnv:
     location: str | None = None
 
     def __post_init__(self) -> None:
-        # pyHanko re-reads every signature's hex /Contents byte by byte on each
-        # operation; see signing/_speedups.py.
+        # pyHanko re-reads every signature's hex /Contents byte by byte and
+        # repeats per-revision work for each signature it checks; see
+        # signing/_speedups.py.
         _speedups.install()
 
     @classmethod

@@ -145,14 +145,21 @@ class LocalTimeStamper(TimeStamper):
         return self.request_tsa_response(req)
 
 
-def external_timestamper(url: str, *, timeout: float = 10.0, https_only: bool = True) -> HTTPTimeStamper:
+def external_timestamper(url: str, *, timeout: float = 10.0) -> HTTPTimeStamper:
     """Client for an external RFC 3161 TSA (e.g. a national time service).
 
+    Plain HTTP is accepted: the token is signed by the TSA and checked like
+    any signature, and many public TSAs serve RFC 3161 over HTTP only.
     Its certificate chain must be among the validation context's trust roots,
     and its revocation data available offline (import the TSA CA's CRL), or
     signing will be refused.
     """
-    return HTTPTimeStamper(url, https=https_only, timeout=timeout)
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise TimestampUnavailable(f"the time-stamp authority's URL must be http(s)://host/…, not {url!r}")
+    return HTTPTimeStamper(url, timeout=timeout)
 
 
 class FailingTimeStamper(TimeStamper):

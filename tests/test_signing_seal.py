@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -156,7 +157,7 @@ def test_tsa_failure_fails_closed(pki: PKI, env: SigningEnv, which: str, tmp_pat
         key, cert, chain = pki.tsa_key_and_cert()
         ts = _FlakyTimeStamper(cert, key, chain)
     else:
-        ts = external_timestamper("http://127.0.0.1:9/tsa", timeout=2, https_only=False)
+        ts = external_timestamper("http://127.0.0.1:9/tsa", timeout=2)
     broken = SigningEnv(timestamper=ts, validation_context=pki.validation_context, recheck=pki.refresh, font=env.font)
     with pytest.raises(TimestampUnavailable):
         seal(sample_pdf(), env=broken, sealer=pki.seal_credential(), kind="plain", seal_page=0, seal_box=SEAL_BOX)
@@ -201,3 +202,50 @@ def test_red_seal_is_drawn_with_transparency(sealed: bytes, tmp_path: Path) -> N
     assert white > 0.3 * len(px), "the seal background is not transparent"
     state = document_state(open_reader(sealed), with_pages=True)
     assert state.field("seal-secretariat") is not None and state.field("seal-secretariat").page == 1  # type: ignore[union-attr]
+
+
+def test_speedups_change_no_verification_result(pki: PKI, env: SigningEnv, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """signing._speedups caches work across the signatures of a document;
+    every verdict, level and message must be what plain pyHanko gives, for
+    an intact multi-revision document and for each way of breaking it."""
+    from cryptography import x509
+
+    from signing import _speedups
+    from signing.testing import cosign_slots
+
+    sealed = seal(
+        sample_pdf(), env=env, sealer=pki.seal_credential(), kind="co_signed", seal_page=-1, seal_box=SEAL_BOX,
+        signatory_fields=cosign_slots(),
+    )  # fmt: skip
+    a = issue_and_unlock(pki, "P-speed-a", "欧阳修", "applicant", "signatory")
+    b = issue_and_unlock(pki, "P-speed-b", "Maria Santos", "respondent", "signatory")
+    pdf = sign_field(sealed, "sig-applicant-1", a, env=env, field_owner="P-speed-a")
+    pdf = sign_field(pdf, "sig-respondent-1", b, env=env, field_owner="P-speed-b")
+    stranger = PKI.create(tmp_path / "other", "another passphrase")
+    roots, crls = pki.trust_roots(), pki.crls()
+    cases = {
+        "intact": (pdf, roots, crls),
+        "byte flipped": (flip_byte(pdf, b"Paragraph 3", 2), roots, crls),
+        "page added": (append_page(pdf, "Extra clause."), roots, crls),
+        "text changed": (replace_page_text(pdf, 0, "Withdrawn."), roots, crls),
+        "annotation added": (add_annotation(pdf, 0, "approved by me"), roots, crls),
+        "untrusted": (pdf, stranger.trust_roots(), stranger.crls()),
+        "no CRL": (pdf, roots, []),
+        "revoked": (pdf, roots, [pki.revoke(b.serial, x509.ReasonFlags.key_compromise)]),
+    }
+
+    def reports() -> dict[str, Any]:
+        return {name: verify(doc, r, c).to_json() for name, (doc, r, c) in cases.items()}
+
+    fast = reports()
+    _speedups.uninstall()
+    monkeypatch.setattr(_speedups, "install", lambda: None)  # verify() would re-install them
+    try:
+        plain = reports()
+    finally:
+        monkeypatch.undo()
+        _speedups.install()
+    assert fast == plain
+    assert fast["intact"]["valid"] is True
+    assert not any(r["valid"] for name, r in fast.items() if name != "intact")
+    assert fast["revoked"]["signatures"][-1]["revoked"] is True
