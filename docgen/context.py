@@ -7,14 +7,19 @@ companies, places and persons are kept as entered in every edition.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
 from cases import tracker
-from cases.errors import NotFoundError
+from cases.documents import normalise_code
+from cases.errors import InvalidInputError, NotFoundError
 from cases.instruments import INSTRUMENTS, Instrument, get_instrument
-from cases.models import Case, Deadline, Side
+from cases.models import Case, Deadline, Side, Signer
 from cases.rules import RULES, get_rule
 from cases.vocabulary import ConfidentialityAudience, ObjectionMeasure, SideRole, Stage, ToolKind
 from docgen.locale import Localizer
@@ -70,6 +75,14 @@ class PersonView:
 
 
 @dataclass(frozen=True)
+class SignatoryView:
+    """One person who signs a co-signed instrument for a side, in signature-field order."""
+
+    name: str
+    role: str  # "代表人" / "Representative", ... in the edition's language
+
+
+@dataclass(frozen=True)
 class SideView:
     role: str
     names: str
@@ -77,6 +90,19 @@ class SideView:
     agents: list[AgentView]
     representatives: list[PersonView]
     categories: str
+    # The enrolled signers (Signer rows by id: the order of the fields sig-<side>-1..n); before
+    # anyone is enrolled (a draft), the representatives, else the members, then the agents.
+    signatories: list[SignatoryView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SignatureRowView:
+    """One row of a co-signed instrument's signature table: the n-th signatory of each side
+    (an empty SignatoryView where a side has fewer than n)."""
+
+    number: int
+    applicant: SignatoryView
+    respondent: SignatoryView
 
 
 @dataclass(frozen=True)
@@ -245,6 +271,50 @@ class EventView:
 
 
 @dataclass(frozen=True)
+class Continuation:
+    """The closure report a continuation report continues (its monitoring slots ran out).
+
+    `number` is the continuation's place in the series: 2 for the first continuation.
+    """
+
+    number: int
+    previous_sha256: str
+    previous_code: str
+    previous_issued_on: date
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.number, int) or isinstance(self.number, bool) or self.number < 2:
+            raise InvalidInputError(f"a continuation report is number 2 or later, not {self.number!r}")
+        digest = self.previous_sha256.strip().lower() if isinstance(self.previous_sha256, str) else ""
+        if not _SHA256.fullmatch(digest):
+            raise InvalidInputError(f"the previous report's sha256 must be 64 hex digits, not {self.previous_sha256!r}")
+        try:
+            code = normalise_code(self.previous_code)
+        except (ValueError, TypeError, AttributeError):
+            raise InvalidInputError(f"the previous report's verification code is XXXX-XXXX-XX, "
+                                    f"not {self.previous_code!r}") from None
+        if not isinstance(self.previous_issued_on, date):
+            raise InvalidInputError(f"the previous report's issue date must be a date, not {self.previous_issued_on!r}")
+        # Frozen: the normalised forms are what every edition prints.
+        object.__setattr__(self, "previous_sha256", digest)
+        object.__setattr__(self, "previous_code", code)
+
+    @property
+    def subject(self) -> str:
+        return continuation_subject(self.number)
+
+
+@dataclass(frozen=True)
+class ContinuationView:
+    """What a continuation closure report states about the previous one; number 0 on the original."""
+
+    number: int = 0
+    previous_sha256: str = ""
+    previous_code: str = ""
+    previous_issued_on: str = ""
+
+
+@dataclass(frozen=True)
 class ItemView:
     """The particular matter an instrument decides (an objection, an extension, ...).
 
@@ -302,12 +372,45 @@ class InstrumentContext:
     monitoring: list[MonitoringView]
     events: list[EventView]
     item: ItemView = field(default_factory=ItemView)
+    continuation: ContinuationView = field(default_factory=ContinuationView)
+    signature_rows: list[SignatureRowView] = field(default_factory=list)
 
     def as_data(self) -> dict[str, Any]:
         return asdict(self)
 
 
 # -- subjects ---------------------------------------------------------------------------
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_CONTINUATION = re.compile(r"continuation:([2-9]|[1-9][0-9]+)")  # the first continuation is number 2
+
+
+def continuation_subject(number: int) -> str:
+    """The subject of continuation report `number` of the closure report ("continuation:2", ...)."""
+    return f"continuation:{number}"
+
+
+def continuation_number(subject: str) -> int | None:
+    """N of a "continuation:N" subject (N >= 2), else None."""
+    match = _CONTINUATION.fullmatch(subject)
+    return int(match.group(1)) if match else None
+
+
+def continuation_problem(instrument_id: str, subject: str, continuation: Continuation | None) -> str | None:
+    """Why a request's subject and continuation details do not go together, or None when they do."""
+    if instrument_id != "closure_report":
+        return None if continuation is None else \
+            f"only a closure report has continuation reports ({instrument_id} has none)"
+    number = continuation_number(subject)
+    if continuation is None:
+        return None if number is None else (f"{subject} is a continuation report: it needs the previous "
+                                            "report's details (Request(continuation=Continuation(...)))")
+    if number is None:
+        return f"a continuation report's subject is {continuation.subject}, not {subject!r}"
+    if continuation.number != number:
+        return f"the subject is {subject} but the continuation details are for number {continuation.number}"
+    return None
+
 
 def subjects(case: Case, instrument_id: str) -> list[str]:
     """Every particular matter an instrument can be issued for in this case ("" = the case)."""
@@ -355,6 +458,11 @@ def not_applicable(case: Case, instrument_id: str, subject: str = "") -> str | N
         if subject and subject not in options:
             return f"{subject!r} is not one of {', '.join(options)}"
         return None
+    if subject and not _single_subject(instrument_id, subject):
+        # Continuations are not listed by subjects(): they need the previous report's sha256,
+        # which only the issuing desk knows.
+        extra = " or continuation:<2, 3, ...> (a continuation report)" if instrument_id == "closure_report" else ""
+        return f"{subject!r} is not a matter of a {instrument_id}: it is issued for the case as a whole{extra}"
     stage = case.stage
     reasons: dict[str, tuple[bool, str]] = {
         "application_form": (True, ""),
@@ -384,7 +492,17 @@ def not_applicable(case: Case, instrument_id: str, subject: str = "") -> str | N
     return None if applies else why
 
 
+def _single_subject(instrument_id: str, subject: str) -> bool:
+    """The subjects an instrument issued for the case as a whole accepts besides "": continuations."""
+    return instrument_id == "closure_report" and continuation_number(subject) is not None
+
+
 # -- building ---------------------------------------------------------------------------
+
+# How a signatory signs for their side (Signer.role), in both languages.
+_SIGNATORY_ROLES = {"representative": ("代表人", "Representative"), "member": ("主体", "Member"),
+                    "agent": ("代理人", "Agent")}
+
 
 class ContextBuilder:
     """Builds the context of one instrument of one case in one language."""
@@ -396,8 +514,13 @@ class ContextBuilder:
         self.events = events
 
     def build(self, instrument_id: str, subject: str = "", *, version: int = 1,
-              verification_code: str = "") -> InstrumentContext:
+              verification_code: str = "", continuation: Continuation | None = None) -> InstrumentContext:
         instrument = get_instrument(instrument_id)
+        if continuation is not None and not subject:
+            subject = continuation.subject
+        problem = continuation_problem(instrument_id, subject, continuation)
+        if problem is not None:
+            raise InvalidInputError(f"{instrument_id} of {self.case.number}: {problem}")
         why = not_applicable(self.case, instrument_id, subject)
         if why is not None:
             raise NotFoundError(f"{instrument_id} does not apply to {self.case.number} "
@@ -406,6 +529,8 @@ class ContextBuilder:
             options = subjects(self.case, instrument_id)
             subject = options[-1] if options else ""
         loc, case = self.loc, self.case
+        enrolled = self._enrolled()
+        applicant, respondent = self._side(case.applicant, enrolled), self._side(case.respondent, enrolled)
         return InstrumentContext(
             mechanism=MechanismView(name=loc.pick(MECHANISM_ZH, MECHANISM_EN), name_zh=MECHANISM_ZH,
                                     name_en=MECHANISM_EN, secretariat=loc.pick(f"{MECHANISM_ZH}秘书处",
@@ -414,8 +539,8 @@ class ContextBuilder:
                                                               "the Procedural Rules of the Mechanism")),
             doc=self._doc(instrument, subject, version, verification_code),
             case=self._case_view(),
-            applicant=self._side(case.applicant),
-            respondent=self._side(case.respondent),
+            applicant=applicant,
+            respondent=respondent,
             addressee=self._addressee(instrument, subject),
             claims=[ClaimView(i + 1, loc.text(c.claim), loc.text(c.reasons)) for i, c in enumerate(case.claims)],
             standards=[StandardView(s.name if s.name else loc.label(s.standard), s.clauses) for s in case.standards],
@@ -434,6 +559,8 @@ class ContextBuilder:
                                        loc.label(u.status), loc.text(u.text)) for u in case.monitoring_updates],
             events=[EventView(loc.date(on), loc.text(text)) for on, text in self.events],
             item=self._item(instrument_id, subject),
+            continuation=self._continuation(continuation),
+            signature_rows=_signature_rows(applicant.signatories, respondent.signatories),
         )
 
     # -- parts ------------------------------------------------------------------------
@@ -471,7 +598,9 @@ class ContextBuilder:
             "recusal_decision": getattr(item, "decided_on", None),
             "agreement": case.agreement.signed_on if case.agreement else None,
             "termination_notice": case.terminated_on,
-            "closure_report": case.closure_report.issued_on if case.closure_report else None,
+            # A continuation report is dated the day it is issued, not on the original report's date.
+            "closure_report": case.closure_report.issued_on
+            if case.closure_report and continuation_number(subject) is None else None,
             "case_summary": case.published_on,
         }
         return by_instrument.get(instrument_id) or sent
@@ -512,7 +641,7 @@ class ContextBuilder:
                                           for r in case.confidentiality_requests),
         )
 
-    def _side(self, side: Side) -> SideView:
+    def _side(self, side: Side, enrolled: list[Signer]) -> SideView:
         loc = self.loc
         members = [PartyView(m.full_name, loc.label(m.category), m.address, m.contact, m.other_info)
                    for m in side.members]
@@ -520,7 +649,31 @@ class ContextBuilder:
                         members=members,
                         agents=[AgentView(a.name, a.organisation, a.contact) for a in side.agents],
                         representatives=[PersonView(r.name, r.contact) for r in side.representatives],
-                        categories=loc.join(sorted({loc.label(m.category) for m in side.members})))
+                        categories=loc.join(sorted({loc.label(m.category) for m in side.members})),
+                        signatories=self._signatories(side, enrolled))
+
+    def _enrolled(self) -> list[Signer]:
+        """The case's enrolled signers by id: the order the issuing desk numbers their fields in."""
+        session = object_session(self.case)
+        if session is None or self.case.id is None:  # a case outside the record has nobody enrolled
+            return []
+        return list(session.scalars(select(Signer).where(Signer.case_id == self.case.id).order_by(Signer.id)))
+
+    def _signatories(self, side: Side, enrolled: list[Signer]) -> list[SignatoryView]:
+        """Who signs for the side: its enrolled signers; before any is enrolled (a draft), the people
+        the procedure has act for it (its representatives, else each member), then its agents."""
+        people = [(s.role, s.name) for s in enrolled if s.side is side.role]
+        if not people:
+            people = [("representative", r.name) for r in side.representatives] \
+                or [("member", m.full_name) for m in side.members]
+            people += [("agent", a.name) for a in side.agents]
+        return [SignatoryView(name, self.loc.pick(*_SIGNATORY_ROLES.get(role, (role, role)))) for role, name in people]
+
+    def _continuation(self, continuation: Continuation | None) -> ContinuationView:
+        if continuation is None:
+            return ContinuationView()
+        return ContinuationView(continuation.number, continuation.previous_sha256, continuation.previous_code,
+                                self.loc.date(continuation.previous_issued_on))
 
     def _display(self, side: Side) -> str:
         """A side as an addressee: its one member, or the first and how many (in the edition's language)."""
@@ -713,6 +866,13 @@ class ContextBuilder:
             return ItemView(kind, number, requested_by=loc.label(side.role), appointee=agent.name,
                             target=agent.organisation, received_on=loc.date(agent.power_of_attorney.submitted_on))
         return ItemView()
+
+
+def _signature_rows(applicant: list[SignatoryView], respondent: list[SignatoryView]) -> list[SignatureRowView]:
+    nobody = SignatoryView("", "")
+    return [SignatureRowView(n, applicant[n - 1] if n <= len(applicant) else nobody,
+                             respondent[n - 1] if n <= len(respondent) else nobody)
+            for n in range(1, max(len(applicant), len(respondent)) + 1)]
 
 
 def instruments() -> list[str]:

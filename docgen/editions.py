@@ -5,6 +5,8 @@
   zh-TW/zh-HK, and it is rendered with a context whose free text is converted while names
   stay as entered. Converting the rendered document instead would also convert names.
 - bilingual: the zh rendering, a clause that the Chinese text prevails, then the en rendering.
+  The closure report's monitoring record (a page the signing module fills with monitoring
+  slots) is not repeated: one record, headed in both languages, ends the document.
 """
 from __future__ import annotations
 
@@ -18,8 +20,10 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.enum.text import WD_BREAK
+from docx.shared import Pt
 from lxml import etree
 
+from docgen.lint import ANCHOR_MONITORING, MONITORING_HEADING
 from docgen.locale import HANT_VARIANTS, to_traditional
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -30,6 +34,10 @@ SIMPLIFIED_FACE, TRADITIONAL_FACE = "Noto Serif CJK SC", "Noto Serif CJK TC"
 PREVAILS_ZH = "本文书以中文和英文两种文字写成，两种文本如有任何差异，以中文文本为准。"
 PREVAILS_EN = ("This instrument is made in Chinese and English. In case of any difference between the two "
                "texts, the Chinese text prevails.")
+# Between the Chinese part's last line (often the seal's date) and the clause: the 4.2 cm seal
+# reaches 40-85 pt below the date (centred on it, or lowered under the text above), and must not
+# cover the clause.
+PREVAILS_SPACE_BEFORE = Pt(54)
 
 
 def _convert_outside_tags(text: str, variant: str) -> str:
@@ -97,18 +105,66 @@ def _own_styles(document: DocxDocument, suffix: str) -> None:
                 node.set(qn("w:val"), renamed[value])
 
 
+def _monitoring_record(document: DocxDocument) -> list[etree._Element]:
+    """The body elements of a closure report's monitoring record: from its heading (the last
+    paragraph with text before the monitoring anchor) to the end; none in other instruments."""
+    body = document.element.body
+    children = [child for child in body if child.tag != qn("w:sectPr")]
+    texts = ["".join(t.text or "" for t in child.iter(qn("w:t"))) for child in children]
+    anchor = next((i for i, text in enumerate(texts) if ANCHOR_MONITORING in text), None)
+    if anchor is None:
+        return []
+    heading = next((i for i in range(anchor - 1, -1, -1) if texts[i].strip()), anchor)
+    return children[heading:]
+
+
+def _detach(elements: list[etree._Element]) -> list[etree._Element]:
+    for element in elements:
+        element.getparent().remove(element)
+    return elements
+
+
+def _append_record(document: DocxDocument, record: list[etree._Element]) -> None:
+    """The Chinese part's monitoring record at the end of the bilingual document, its heading
+    followed (on a new line) by the English one."""
+    heading = record[0]
+    run = heading.makeelement(qn("w:r"), {})
+    run.append(run.makeelement(qn("w:br"), {}))
+    text = run.makeelement(qn("w:t"), {})
+    text.text = MONITORING_HEADING["en"]
+    run.append(text)
+    heading.append(run)
+    body = document.element.body
+    end = body.find(qn("w:sectPr"))  # the last section's properties close the body
+    for element in record:
+        if end is not None:
+            end.addprevious(element)
+        else:
+            body.append(element)
+
+
 def bilingual(zh_docx: bytes, en_docx: bytes) -> bytes:
-    """The Chinese text, the prevailing-language clause in both languages, then the English text."""
+    """The Chinese text, the prevailing-language clause in both languages, then the English text.
+
+    A closure report's monitoring record goes once, after both texts (the Chinese part's, its
+    heading followed by the English one): monitors sign updates into a single record, which the
+    report says is appended after it, rather than into a page in the middle of the document while
+    the English part's stays blank.
+    """
     from docxcompose.composer import Composer
 
     master = Document(io.BytesIO(zh_docx))
-    for text in (PREVAILS_ZH, PREVAILS_EN):
-        master.add_paragraph(text)
+    record = _detach(_monitoring_record(master))
+    master.add_paragraph(PREVAILS_ZH).paragraph_format.space_before = PREVAILS_SPACE_BEFORE
+    master.add_paragraph(PREVAILS_EN)
     master.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
     english = Document(io.BytesIO(en_docx))
+    _detach(_monitoring_record(english))
     _own_styles(english, "EN")
     composer = Composer(master)
     composer.append(english)
+    if record:
+        _append_record(composer.doc, record)
     out = io.BytesIO()
     composer.save(out)
     return out.getvalue()

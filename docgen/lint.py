@@ -15,7 +15,9 @@ every template of every instrument of `cases.instruments.INSTRUMENTS`:
   over every branch of every `if` (walking the template's syntax tree against a stand-in context
   built from the `InstrumentContext` dataclass types), and by rendering once with that stand-in
   context under StrictUndefined;
-- the anchors the signing module places signatures at are there, in white 1 pt text.
+- the anchors the signing module places signatures at are there, in white 1 pt text; in a
+  co-signed instrument one per signatory (CASEDOCS-SIG-<side>-{{ row.number }}), each followed by
+  the empty area of fixed height its signature box goes in.
 """
 from __future__ import annotations
 
@@ -43,6 +45,11 @@ from docgen.render import jinja_env, render_docx
 LANGS = ("zh", "en")
 ANCHOR_SEAL = "CASEDOCS-SEAL"
 ANCHOR_MONITORING = "CASEDOCS-MONITORING"
+# One anchor per signatory of a co-signed instrument: the side, then a Jinja expression for the
+# signatory's number, e.g. CASEDOCS-SIG-applicant-{{ row.number }}.
+_SIGNATORY_ANCHOR = re.compile(r"CASEDOCS-SIG-([a-z0-9_]+)-\{\{[^{}]+\}\}")
+# The signature box the signing module puts in that area (signing/placement.py SIG_BOX_H).
+SIGNATURE_AREA_MIN_PT = 56
 MONITORING_HEADING = {"zh": "监测记录", "en": "Monitoring record"}
 ALLOWED_EXTRA = {".gitkeep"}
 
@@ -63,6 +70,11 @@ class LintProblem:
 
 def anchor_sig(side: str) -> str:
     return f"CASEDOCS-SIG-{side}"
+
+
+def anchor_signatory(side: str) -> str:
+    """How the lint names a side's per-signatory anchor, whatever expression numbers it."""
+    return f"CASEDOCS-SIG-{side}-{{{{ n }}}}"
 
 
 # == the folder ===========================================================================
@@ -338,7 +350,9 @@ def required_anchors(instrument: Instrument) -> list[str]:
     anchors = []
     if instrument.issued_by_secretariat:
         anchors.append(ANCHOR_SEAL)
-    if instrument.co_signed or instrument.signatory in (Signatory.APPOINTING_SIDE, Signatory.REQUESTING_SIDE):
+    if instrument.co_signed:  # digital signatures: one anchor (and area) per signatory of each side
+        anchors += [anchor_signatory("applicant"), anchor_signatory("respondent")]
+    if instrument.signatory in (Signatory.APPOINTING_SIDE, Signatory.REQUESTING_SIDE):
         anchors += [anchor_sig("applicant"), anchor_sig("respondent")]  # either side may be the one signing
     if instrument.signatory is Signatory.APPLICANT:
         anchors.append(anchor_sig("applicant"))
@@ -353,15 +367,24 @@ def _anchors(parts: dict[str, bytes], instrument: Instrument, lang: str) -> list
     found: dict[str, etree._Element] = {}
     for run in root.iter(f"{_W}r"):
         text = "".join(t.text or "" for t in run.iter(f"{_W}t")).strip()
-        if text.startswith("CASEDOCS-"):
+        numbered = _SIGNATORY_ANCHOR.fullmatch(text)
+        if numbered:
+            found[anchor_signatory(numbered.group(1))] = run
+        elif text.startswith("CASEDOCS-"):
             found[text] = run
     problems = []
     for anchor in required_anchors(instrument):
         run = found.get(anchor)
         if run is None:
-            problems.append(f"the signing anchor {anchor} is missing (a run with exactly that text, white, 1 pt)")
+            where = (" at the start of each signatory's name line, numbered by the loop over signature_rows: "
+                     f"{anchor.replace('{{ n }}', '{{ row.number }}')}") if "{{" in anchor else ""
+            problems.append(f"the signing anchor {anchor} is missing (a run with exactly that text, white, 1 pt"
+                            f"{where})")
         elif not _invisible(run, styles):
             problems.append(f"the signing anchor {anchor} is visible: make its run white and 1 pt")
+        elif "{{" in anchor and not _signature_area(run, styles):
+            problems.append(f"the name line carrying {anchor} must be followed by an empty paragraph of exact line "
+                            f"height {SIGNATURE_AREA_MIN_PT} pt or more: the signatory's signature box goes there")
     if instrument.id == "closure_report" and ANCHOR_MONITORING in found:
         problems += _monitoring_page(root, found[ANCHOR_MONITORING], lang)
     return problems
@@ -379,6 +402,45 @@ def _run_property(run: etree._Element, styles: etree._Element | None, tag: str) 
                 element = style.find(f"{_W}rPr/{_W}{tag}")
                 return element.get(f"{_W}val") if element is not None else None
     return None
+
+
+def _paragraph_property(paragraph: etree._Element, styles: etree._Element | None, tag: str,
+                        attribute: str) -> str | None:
+    """A paragraph property's attribute, set directly or by its style (or the styles it is based on)."""
+    element = paragraph.find(f"{_W}pPr/{_W}{tag}")
+    if element is not None and element.get(f"{_W}{attribute}") is not None:
+        return element.get(f"{_W}{attribute}")
+    style_id = paragraph.find(f"{_W}pPr/{_W}pStyle")
+    seen: set[str] = set()
+    current = style_id.get(f"{_W}val") if style_id is not None else None
+    while styles is not None and current and current not in seen:
+        seen.add(current)
+        style = next((s for s in styles.iter(f"{_W}style") if s.get(f"{_W}styleId") == current), None)
+        if style is None:
+            return None
+        element = style.find(f"{_W}pPr/{_W}{tag}")
+        if element is not None and element.get(f"{_W}{attribute}") is not None:
+            return element.get(f"{_W}{attribute}")
+        based_on = style.find(f"{_W}basedOn")
+        current = based_on.get(f"{_W}val") if based_on is not None else None
+    return None
+
+
+def _signature_area(anchor_run: etree._Element, styles: etree._Element | None) -> bool:
+    """Whether the first paragraph after the anchor's (past paragraphs holding only `{%p %}` tags)
+    is an empty one of exact line height, tall enough for the signature box."""
+    paragraph = next(anchor_run.iterancestors(f"{_W}p"), None)
+    sibling = paragraph.getnext() if paragraph is not None else None
+    while sibling is not None:
+        if sibling.tag == f"{_W}p":
+            text = "".join(t.text or "" for t in sibling.iter(f"{_W}t")).strip()
+            if not re.fullmatch(r"(\{%p.*?%\}\s*)+", text):
+                rule = _paragraph_property(sibling, styles, "spacing", "lineRule")
+                line = _paragraph_property(sibling, styles, "spacing", "line")
+                return (not text and rule == "exact" and line is not None and line.isdigit()
+                        and int(line) >= SIGNATURE_AREA_MIN_PT * 20)
+        sibling = sibling.getnext()
+    return False
 
 
 def _invisible(run: etree._Element, styles: etree._Element | None) -> bool:

@@ -16,7 +16,7 @@ from cases.instruments import INSTRUMENTS, get_instrument
 from cases.models import Case, DocumentVersion
 from cases.store import BlobStore
 from cases.views import timeline
-from docgen.context import MECHANISM_ZH, ContextBuilder, not_applicable, subjects
+from docgen.context import MECHANISM_ZH, ContextBuilder, Continuation, continuation_problem, not_applicable, subjects
 from docgen.editions import bilingual, traditional_template
 from docgen.errors import DocgenError, TemplateError
 from docgen.locale import Edition, Localizer, hant_variant
@@ -54,9 +54,21 @@ class TemplateSet:
 
 @dataclass(frozen=True)
 class Request:
+    """One instrument of a case in one edition, for one matter (`subject`, "" = the case).
+
+    A continuation closure report is `Request("closure_report", edition,
+    continuation=Continuation(...))`; its subject is then "continuation:<number>" (set here
+    when left empty), so its versions are numbered apart from the original report's.
+    """
+
     instrument: str
     edition: Edition
     subject: str = ""
+    continuation: Continuation | None = None
+
+    def __post_init__(self) -> None:
+        if self.continuation is not None and not self.subject:
+            object.__setattr__(self, "subject", self.continuation.subject)
 
 
 @dataclass
@@ -99,6 +111,9 @@ class DocumentService:
 
     def check(self, case: Case, request: Request) -> None:
         get_instrument(request.instrument)
+        problem = continuation_problem(request.instrument, request.subject, request.continuation)
+        if problem is not None:
+            raise DocgenError(f"{request.instrument} of {case.number}: {problem}")
         why = not_applicable(case, request.instrument, request.subject)
         if why is not None:
             raise DocgenError(f"{request.instrument} does not apply to {case.number} "
@@ -177,7 +192,8 @@ class DocumentService:
         else:
             template = self.templates.get(request.instrument, lang)
         context = ContextBuilder(case, Localizer(lang), self.today(), events["en" if lang == "en" else "zh"]).build(
-            request.instrument, request.subject, version=version, verification_code=code).as_data()
+            request.instrument, request.subject, version=version, verification_code=code,
+            continuation=request.continuation).as_data()
         canonical = json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
         name = f"templates/{'zh' if lang == 'zh-Hant' else lang}/{request.instrument}.docx"
         return render_docx(template, context, name=name, properties=properties), template, canonical

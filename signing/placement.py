@@ -3,9 +3,12 @@
 
 The DOCX templates carry invisible anchors (white 1 pt runs, see
 tools/build_templates.py): ``CASEDOCS-SEAL`` at the start of the
-secretariat's name line in the seal area, ``CASEDOCS-SIG-<side>`` at the
-start of each side's signature block, ``CASEDOCS-MONITORING`` at the top of
-the closure report's empty monitoring-record area. LibreOffice renders them as
+secretariat's name line in the seal area, ``CASEDOCS-SIG-<side>-<n>`` at the
+start of the name line of a co-signed instrument's n-th signatory of a side
+(the empty area under it is reserved for that signatory's box),
+``CASEDOCS-SIG-<side>`` at the start of a side's signature block (older and
+ink-signed templates), ``CASEDOCS-MONITORING`` at the top of the closure
+report's empty monitoring-record area. LibreOffice renders them as
 ordinary text in subset fonts (one ``TJ`` with kerning today; possibly split
 over several show operations tomorrow), so this module walks the content
 streams itself:
@@ -37,7 +40,12 @@ Layout decisions (why, in short; details at each function):
   "（盖章）"/"(seal)" and vertically on that line and the date below it, a
   little low, as GB/T 9704 wants ("居中下压署名和成文日期", name and date
   slightly below the seal's centre);
-* signatories: 200 x 56 pt boxes stacked downwards from each side's anchor in
+* signatories, one anchor each (``CASEDOCS-SIG-<side>-<n>``): box n in the
+  empty area under signatory n's name line, on whatever page it is, 200 x 56
+  pt or as much of it as the area and the side's column leave (not below
+  150 x 40 pt); any number of signatories, since the blocks flow over pages;
+* signatories, one anchor a side (``CASEDOCS-SIG-<side>``, older templates):
+  200 x 56 pt boxes stacked downwards from each side's anchor in
   that side's column (up to the next side's anchor or the right margin), down
   to the seal area or the bottom margin; two columns when the column is wide
   enough, shorter boxes (down to 40 pt) before giving up;
@@ -66,13 +74,16 @@ ANCHOR_PREFIX = "CASEDOCS-"
 ANCHOR_SEAL = "CASEDOCS-SEAL"
 ANCHOR_MONITORING = "CASEDOCS-MONITORING"
 SIG_ANCHOR_PREFIX = "CASEDOCS-SIG-"
-# Sides are lower-case identifiers (applicant, respondent): the upper-case
-# letter of visible text of the same style right after an anchor ends it.
-_ANCHOR_RE = re.compile(r"CASEDOCS-(?:SEAL|MONITORING|SIG-[a-z0-9_]+)")
+# Sides are lower-case identifiers (applicant, respondent), optionally numbered
+# (-1, -2, ...: one anchor per signatory); the upper-case letter of visible
+# text of the same style right after an anchor ends it.
+_ANCHOR_RE = re.compile(r"CASEDOCS-(?:SEAL|MONITORING|SIG-[a-z0-9_]+(?:-[0-9]+)?)")
+_SIG_RE = re.compile(r"([a-z0-9_]+)(?:-([0-9]+))?")
 
 
-def sig_anchor(side: str) -> str:
-    return f"{SIG_ANCHOR_PREFIX}{side}"
+def sig_anchor(side: str, number: int | None = None) -> str:
+    """A side's anchor, or with ``number`` the anchor of that side's signatory (1-based)."""
+    return f"{SIG_ANCHOR_PREFIX}{side}" + (f"-{number}" if number is not None else "")
 
 
 # -- geometry of the templates (tools/build_templates.py, setup_page) ------------------------
@@ -124,8 +135,20 @@ class Anchor:
 
     @property
     def side(self) -> str | None:
-        """The side of a ``CASEDOCS-SIG-<side>`` anchor, else None."""
-        return self.text[len(SIG_ANCHOR_PREFIX):] if self.text.startswith(SIG_ANCHOR_PREFIX) else None
+        """The side of a ``CASEDOCS-SIG-<side>`` or ``CASEDOCS-SIG-<side>-<n>`` anchor, else None."""
+        match = self._sig()
+        return match.group(1) if match else None
+
+    @property
+    def number(self) -> int | None:
+        """n of a signatory's ``CASEDOCS-SIG-<side>-<n>`` anchor, else None."""
+        match = self._sig()
+        return int(match.group(2)) if match and match.group(2) else None
+
+    def _sig(self) -> re.Match[str] | None:
+        if not self.text.startswith(SIG_ANCHOR_PREFIX):
+            return None
+        return _SIG_RE.fullmatch(self.text[len(SIG_ANCHOR_PREFIX):])
 
 
 @dataclass(frozen=True)
@@ -649,8 +672,17 @@ class _Page:
             self._lines = _lines(self.runs)
         return self._lines
 
+    def lines_within(self, x1: float, x2: float) -> list[_Line]:
+        """Visible lines of the text between ``x1`` and ``x2`` only (one column of a table)."""
+        return _lines([r for r in self.runs if r.visible and r.x0 < x2 and _ink_end(r) > x1])
 
-def _lines(runs: Sequence[_Run]) -> list[_Line]:
+
+# Blank (in ems of the next run) between runs on one baseline that makes them separate columns:
+# adjacent table cells are two cell paddings apart (2 x 0.19 cm, about 1 em of 10.5-11 pt text).
+COLUMN_GAP = 0.9
+
+
+def _lines(runs: Sequence[_Run], split_columns: bool = False) -> list[_Line]:
     rows: list[list[_Run]] = []
     for run in sorted((r for r in runs if r.visible), key=lambda r: -r.y):
         if rows and abs(rows[-1][0].y - run.y) < 1.0:
@@ -660,11 +692,25 @@ def _lines(runs: Sequence[_Run]) -> list[_Line]:
     out = []
     for row in rows:
         row.sort(key=lambda r: r.x0)
-        text = "".join("".join(r.text) for r in row)
-        if text.strip():
-            out.append(_Line(row[0].y, min(r.x0 for r in row), max(_ink_end(r) for r in row),
-                             max(r.size for r in row), text))
+        for part in _columns(row) if split_columns else [row]:
+            text = "".join("".join(r.text) for r in part)
+            if text.strip():
+                out.append(_Line(part[0].y, min(r.x0 for r in part), max(_ink_end(r) for r in part),
+                                 max(r.size for r in part), text))
     return out
+
+
+def _columns(row: Sequence[_Run]) -> list[list[_Run]]:
+    """The runs of one baseline (left to right), cut where a wide blank separates them."""
+    parts: list[list[_Run]] = []
+    for run in row:
+        if not "".join(run.text).strip():
+            continue  # blanks carry no ink (and would bridge the columns)
+        if parts and run.x0 - max(_ink_end(r) for r in parts[-1]) <= COLUMN_GAP * run.size:
+            parts[-1].append(run)
+        else:
+            parts.append([run])
+    return parts
 
 
 def _ink_end(run: _Run) -> float:
@@ -719,6 +765,24 @@ def find_anchors(pdf: bytes) -> list[Anchor]:
     return [a for page in _scan(pdf) for a in page.anchors()]
 
 
+@dataclass(frozen=True)
+class TextLine:
+    """A visible line of text as placement sees it: on one baseline, within one column."""
+
+    page: int  # 0-based
+    box: Box  # from the descent to the ascent of its largest glyphs
+    text: str
+    baseline: float
+
+
+def text_lines(pdf: bytes) -> list[TextLine]:
+    """Every visible line of text, top to bottom on each page; text on one baseline that a wide
+    gap separates (the columns of a table) gives one line per column. What a placed box must not
+    cover, but for the seal's own name and date lines."""
+    return [TextLine(page.index, (ln.x0, ln.bottom, ln.x1, ln.top), ln.text, ln.y)
+            for page in _scan(pdf) for ln in _lines(page.runs, split_columns=True)]
+
+
 # == the plan ===============================================================================
 def plan_for(
     pdf: bytes,
@@ -748,17 +812,24 @@ def plan_for(
 
     pages = _scan(pdf)
     anchors = _first_anchors([a for p in pages for a in p.anchors()])
-    required = [ANCHOR_SEAL, *(sig_anchor(s) for s in wanted)]
+    numbered = _numbered_anchors(name, wanted, anchors)
+    required = [ANCHOR_SEAL, *(sig_anchor(s) for s in wanted if s not in numbered)]
     if monitoring_slots:
         required.append(ANCHOR_MONITORING)
     _require(name, anchors, required)
-    for text in required:
-        _check_usable(name, anchors[text], pages[anchors[text].page])
+    for anchor in [*(anchors[text] for text in required), *(a for side in numbered.values() for a in side)]:
+        _check_usable(name, anchor, pages[anchor.page])
 
+    sig_anchors = [a for a in anchors.values() if a.side is not None]
+    # Reserved areas first: they do not depend on the seal, and the seal must keep clear of them.
+    reserved = _reserved_fields(name, numbered, pages, sig_anchors, margins)
     seal_anchor = anchors[ANCHOR_SEAL]
     seal_page = pages[seal_anchor.page]
-    seal_box, seal_area = _seal_box(seal_anchor, seal_page)
-    fields = _signatory_fields(name, wanted, anchors, pages, seal_anchor.page, seal_area, margins)
+    obstacles = [f.box for side in reserved.values() for f in side if f.page == seal_anchor.page]
+    seal_box, seal_area = _seal_box(seal_anchor, seal_page, obstacles)
+    stacked = _signatory_fields(name, {s: c for s, c in wanted.items() if s not in numbered}, anchors, pages,
+                                seal_anchor.page, seal_area, margins)
+    fields = [f for side in wanted for f in reserved.get(side, stacked.get(side, []))]
     slots = _monitoring_slots(name, monitoring_slots, anchors.get(ANCHOR_MONITORING), pages, margins)
     _check_layout(name, pages, seal_anchor.page, seal_box, [*fields, *slots])
     return SignaturePlan(name, kind, seal_anchor.page, seal_box, tuple(fields), tuple(slots))
@@ -780,6 +851,33 @@ def _check_request(name: str, kind: InstrumentKind, signatories: Mapping[str, in
         raise PlacementError(f"{name}: a closure report needs at least one monitoring slot")
     if kind is not InstrumentKind.CLOSURE_REPORT and monitoring:
         raise PlacementError(f"{name}: only closure reports carry monitoring slots")
+
+
+def _numbered_anchors(name: str, wanted: Mapping[str, int], anchors: Mapping[str, Anchor]) -> dict[str, list[Anchor]]:
+    """For each side asked for whose template numbers its signatories (``CASEDOCS-SIG-<side>-<n>``),
+    its anchors 1..n in order; n must be the number of fields asked for (the rendering lists the
+    enrolled signers, so a different number means it was rendered before an enrolment changed)."""
+    by_side: dict[str, dict[int, Anchor]] = {}
+    for a in anchors.values():
+        if a.side is not None and a.number is not None:
+            by_side.setdefault(a.side, {})[a.number] = a
+    out = {}
+    for side, count in wanted.items():
+        found = by_side.get(side)
+        if not found:
+            continue
+        missing = [n for n in range(1, max(found) + 1) if n not in found]
+        if missing:
+            raise PlacementError(f"{name}: signatory anchor(s) {', '.join(sig_anchor(side, n) for n in missing)} "
+                                 f"not found, though {sig_anchor(side, max(found))} is")
+        if len(found) != count:
+            raise PlacementError(
+                f"{name}: the PDF lists {len(found)} signator{'y' if len(found) == 1 else 'ies'} of the {side} "
+                f"({sig_anchor(side, 1)}..{sig_anchor(side, len(found))}) but {count} signature field(s) were "
+                "requested; render it again with the enrolled signatories"
+            )
+        out[side] = [found[n] for n in sorted(found)]
+    return out
 
 
 def _first_anchors(anchors: Sequence[Anchor]) -> dict[str, Anchor]:
@@ -809,40 +907,52 @@ def _check_usable(name: str, anchor: Anchor, page: _Page) -> None:
 
 
 # -- seal ----------------------------------------------------------------------------------------
-def _seal_box(anchor: Anchor, page: _Page) -> tuple[Box, Box]:
+def _seal_box(anchor: Anchor, page: _Page, obstacles: Sequence[Box] = ()) -> tuple[Box, Box]:
     """The seal's square, and the area (square plus name and date lines) the
-    signatories must stay clear of."""
+    signatories must stay clear of. ``obstacles``: boxes already placed on the
+    page (signatories' reserved areas) the seal must not cover either."""
     lines = page.lines()
-    block = _seal_block(anchor, lines)
+    block = _block_at(anchor, lines)
     marked = next((i for i, line in enumerate(block) if any(m in line.text for m in SEAL_MARKERS)), 0)
+    block = block[:marked + 2]  # the block ends with the date: what follows it is text to keep clear of
     seal_line = block[marked]
     date_line = block[marked + 1] if marked + 1 < len(block) else seal_line
     cx = (seal_line.x0 + seal_line.x1) / 2
     cy = (seal_line.middle + date_line.middle) / 2 + SEAL_LIFT
     half = SEAL_SIZE / 2
-    cy -= _clearance_above(cx - half, cx + half, cy + half, block, lines, seal_line)
+    x1, x2 = cx - half, cx + half
+    ceiling = _ceiling(x1, x2, block, lines, obstacles)
+    # Lower the seal under what is above its block, as far as the seal line stays under it...
+    cy -= max(0.0, min(cy + half - ceiling, cy + half - (seal_line.top + SEAL_CLEARANCE)))
+    # ...and raise it over what is below (the footer, when the block ends a page), as far as the
+    # date stays under it and it keeps under the ceiling.
+    floor = _floor_below(x1, x2, block, lines)
+    cy += max(0.0, min(floor - (cy - half), date_line.bottom - SEAL_CLEARANCE - (cy - half), ceiling - (cy + half)))
     box = _inside((cx - half, cy - half, cx + half, cy + half), page.box)
     area = (min(box[0], *(ln.x0 for ln in block)), min(box[1], block[-1].bottom),
             max(box[2], *(ln.x1 for ln in block)), max(box[3], block[0].top))
     return box, area
 
 
-def _clearance_above(
-    x1: float, x2: float, top: float, block: Sequence[_Line], lines: Sequence[_Line], seal_line: _Line
-) -> float:
-    """How far to lower the seal so that it does not cover text above its
-    block (the body's last line, or the running header when the seal block
-    starts a page), without letting the seal line slip out of the seal."""
-    above = [ln for ln in lines if ln.y > block[0].y + 1.0 and ln.x0 < x2 and ln.x1 > x1]
-    clear_top = min((ln.bottom - SEAL_CLEARANCE for ln in above), default=top)
-    most = top - (seal_line.top + SEAL_CLEARANCE)
-    return max(0.0, min(top - clear_top, most))
+def _ceiling(x1: float, x2: float, block: Sequence[_Line], lines: Sequence[_Line], obstacles: Sequence[Box]) -> float:
+    """The highest the seal's top may be: under the text above its block (the body's last line,
+    or the running header when the seal block starts a page) and under the obstacles above it."""
+    above = [ln.bottom for ln in lines if ln.y > block[0].y + 1.0 and ln.x0 < x2 and ln.x1 > x1]
+    above += [b[1] for b in obstacles if b[1] > block[0].y + 1.0 and b[0] < x2 and b[2] > x1]
+    return min((bottom - SEAL_CLEARANCE for bottom in above), default=math.inf)
 
 
-def _seal_block(anchor: Anchor, lines: Sequence[_Line]) -> list[_Line]:
-    """The seal paragraph: the anchor's line (the secretariat's name, possibly
-    wrapped) and the lines right below it (the date), with no blank line
-    between. Without visible text, the anchor itself stands for the line."""
+def _floor_below(x1: float, x2: float, block: Sequence[_Line], lines: Sequence[_Line]) -> float:
+    """The lowest the seal's bottom may be: over the text below its block."""
+    below = [ln.top for ln in lines if ln.y < block[-1].y - 1.0 and ln.x0 < x2 and ln.x1 > x1]
+    return max((top + SEAL_CLEARANCE for top in below), default=-math.inf)
+
+
+def _block_at(anchor: Anchor, lines: Sequence[_Line]) -> list[_Line]:
+    """The lines starting at an anchor: the anchor's line (the secretariat's name,
+    a signatory's name; possibly wrapped) and up to four lines right below it (the
+    date), with no blank line between. Without visible text, the anchor itself
+    stands for the line."""
     start = next((i for i, ln in enumerate(lines) if abs(ln.y - anchor.y) < 1.0 and ln.x1 > anchor.x), None)
     if start is None:
         return [_Line(anchor.y, anchor.x, anchor.x, 12.0, "")]
@@ -871,8 +981,9 @@ def _signatory_fields(
     seal_page: int,
     seal_area: Box,
     margins: Margins,
-) -> list[FieldSlot]:
-    fields: list[FieldSlot] = []
+) -> dict[str, list[FieldSlot]]:
+    """Sides with one anchor each (older templates): boxes stacked under it."""
+    fields: dict[str, list[FieldSlot]] = {}
     sig_anchors = [a for a in anchors.values() if a.side is not None]
     for side, count in signatories.items():
         anchor = anchors[sig_anchor(side)]
@@ -886,12 +997,50 @@ def _signatory_fields(
                 f"below {anchor.text} ({right - left:.0f} x {top - floor:.0f} pt free; each needs at least "
                 f"{SIG_MIN_W:.0f} x {SIG_MIN_H:.0f} pt)"
             )
-        zh, en = appearance.side_label(side)
-        fields += [
-            FieldSlot(signatory_field(side, i), anchor.page, box, f"{zh}签署人{i} {en} signatory {i}")
-            for i, box in enumerate(boxes, start=1)
-        ]
+        fields[side] = [_field(side, i, anchor.page, box) for i, box in enumerate(boxes, start=1)]
     return fields
+
+
+def _field(side: str, number: int, page: int, box: Box) -> FieldSlot:
+    zh, en = appearance.side_label(side)
+    return FieldSlot(signatory_field(side, number), page, box, f"{zh}签署人{number} {en} signatory {number}")
+
+
+def _reserved_fields(
+    name: str,
+    numbered: Mapping[str, Sequence[Anchor]],
+    pages: Sequence[_Page],
+    sig_anchors: Sequence[Anchor],
+    margins: Margins,
+) -> dict[str, list[FieldSlot]]:
+    """Sides with one anchor per signatory: box n in the area under signatory n's name."""
+    return {side: [_field(side, n, a.page, _reserved_box(name, a, pages[a.page], sig_anchors, margins))
+                   for n, a in enumerate(anchors, start=1)]
+            for side, anchors in numbered.items()}
+
+
+def _reserved_box(name: str, anchor: Anchor, page: _Page, sig_anchors: Sequence[Anchor], margins: Margins) -> Box:
+    """The box under a signatory's name line (which may wrap), in the side's column, down to the
+    next text below it in that column or the bottom margin: the template leaves that area empty."""
+    left = anchor.x
+    right = page.box[2] - margins.right
+    for other in sig_anchors:  # the other side's column starts at its anchors
+        if other.page == anchor.page and other.x > anchor.x + GAP:
+            right = min(right, other.x - GAP)
+    width = min(SIG_BOX_W, right - left)
+    lines = page.lines_within(left, left + width)
+    name_lines = _block_at(anchor, lines)
+    top = name_lines[-1].bottom - 2.0
+    below = [ln.top for ln in lines if ln.y < name_lines[-1].y - 1.0]
+    floor = max(page.box[1] + margins.bottom, max(below, default=-math.inf) + 1.0)
+    height = min(SIG_BOX_H, top - floor)
+    if width < SIG_MIN_W or height < SIG_MIN_H:
+        raise PlacementError(
+            f"{name}: no room for the signature box of {anchor.text} on page {anchor.page + 1} "
+            f"({width:.0f} x {max(top - floor, 0):.0f} pt free under the name; at least "
+            f"{SIG_MIN_W:.0f} x {SIG_MIN_H:.0f} pt needed): the template must leave an empty area there"
+        )
+    return (round(left, 2), round(top - height, 2), round(left + width, 2), round(top, 2))
 
 
 def _column(anchor: Anchor, page: _Page, sig_anchors: Sequence[Anchor], margins: Margins) -> tuple[float, float, float]:
@@ -1022,7 +1171,9 @@ __all__ = [
     "PlacementError",
     "SignaturePlan",
     "TEMPLATE_MARGINS",
+    "TextLine",
     "find_anchors",
     "plan_for",
     "sig_anchor",
+    "text_lines",
 ]

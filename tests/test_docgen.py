@@ -227,3 +227,77 @@ def test_bad_requests_say_which_and_why(app: App, pool: ConverterPool, tmp_path:
         render(app, pool, "MVC-2025-0002", Request("acceptance_decision", Edition.EN))
     with pytest.raises(ValueError, match="unknown edition 'fr'"):
         Edition.parse("fr")
+
+
+# == continuation closure reports ==========================================================
+
+SHA = "3f" * 32
+CONTINUATION_ZH = ["{{ doc.title }} {{ doc.reference }}",
+                   "{% if continuation.number %}第{{ continuation.number }}号续报：前一份 {{ continuation.previous_code }} "
+                   "{{ continuation.previous_sha256 }} {{ continuation.previous_issued_on }}{% else %}原报告{% endif %}"]
+CONTINUATION_EN = ["{{ doc.title }} {{ doc.reference }}",
+                   "{% if continuation.number %}Continuation no. {{ continuation.number }}: previous "
+                   "{{ continuation.previous_code }} {{ continuation.previous_sha256 }} "
+                   "{{ continuation.previous_issued_on }}{% else %}original{% endif %}"]
+
+
+def test_a_continuation_report_is_its_own_subject_and_names_the_previous_one(
+        app: App, pool: ConverterPool, tmp_path: Path) -> None:
+    from docgen.context import Continuation
+
+    templates = app.settings.templates_dir
+    make_template(templates / "zh" / "closure_report.docx", CONTINUATION_ZH, lang="zh-CN")
+    make_template(templates / "en" / "closure_report.docx", CONTINUATION_EN, lang="en-GB")
+    with app.procedure() as proc:
+        run_demo_cases(proc)
+    original = render(app, pool, "MVC-2025-0002", Request("closure_report", Edition.ZH), ["docx"])
+    continuation = Continuation(2, SHA.upper(), original.code.lower(), date(2026, 3, 20))
+    assert (continuation.previous_sha256, continuation.previous_code) == (SHA, original.code)  # normalised
+    request = Request("closure_report", Edition.ZH, continuation=continuation)
+    assert request.subject == "continuation:2"
+    second = render(app, pool, "MVC-2025-0002", request)
+    assert f"第2号续报：前一份 {original.code} {SHA} 2026年3月20日" in docx_text(second.docx)
+    assert "原报告" in docx_text(original.docx) and "续报" not in docx_text(original.docx)
+    assert "MVC-2025-0002/closure_report/2" in docx_text(second.docx)
+    compact = "".join(pdf_text(second.pdf, tmp_path).split())  # a 64-digit hash may wrap
+    assert SHA in compact and "第2号续报" in compact and original.code in compact
+    english = render(app, pool, "MVC-2025-0002", Request("closure_report", Edition.EN, continuation=continuation))
+    assert f"Continuation no. 2: previous {original.code} {SHA} 20 March 2026" in docx_text(english.docx)
+    assert SHA in "".join(pdf_text(english.pdf, tmp_path).split())
+    # Versions are numbered per subject: the continuation's own series, the original's unchanged.
+    assert (second.version, second.docx_version.subject, second.pdf_version.subject) == (1, "continuation:2",
+                                                                                        "continuation:2")
+    again = render(app, pool, "MVC-2025-0002", request, ["docx"])
+    assert again.version == 2 and again.code != second.code
+    assert render(app, pool, "MVC-2025-0002", Request("closure_report", Edition.ZH), ["docx"]).version == 2
+    assert again.name == "closure_report-continuation-2.zh"
+
+
+def test_continuation_requests_that_do_not_fit_are_refused(app: App, pool: ConverterPool) -> None:
+    from cases.errors import InvalidInputError
+    from docgen.context import Continuation
+
+    with app.procedure() as proc:
+        run_demo_cases(proc)
+    continuation = Continuation(2, SHA, "ABCD-EFGH-IJ", date(2026, 3, 20))
+    refusals = {
+        "only a closure report has continuation reports \\(acceptance_decision has none\\)":
+            Request("acceptance_decision", Edition.ZH, continuation=continuation),
+        "continuation:2 is a continuation report: it needs the previous report's details":
+            Request("closure_report", Edition.ZH, "continuation:2"),
+        "the subject is continuation:3 but the continuation details are for number 2":
+            Request("closure_report", Edition.ZH, "continuation:3", continuation=continuation),
+        "'continuation:1' is not a matter of a closure_report: it is issued for the case as a whole or "
+        "continuation:<2, 3, ...>": Request("closure_report", Edition.ZH, "continuation:1"),
+        "'objection:1' is not a matter of a acceptance_decision": Request("acceptance_decision", Edition.ZH,
+                                                                           "objection:1"),
+    }
+    for message, request in refusals.items():
+        with pytest.raises(DocgenError, match=message):
+            render(app, pool, "MVC-2025-0002", request, ["docx"])
+    with pytest.raises(DocgenError, match="closure_report does not apply to MVC-2025-0001 .*not been terminated"):
+        render(app, pool, "MVC-2025-0001", Request("closure_report", Edition.ZH, continuation=continuation), ["docx"])
+    for bad, message in (((1, SHA, "ABCD-EFGH-IJ"), "number 2 or later"), ((2, SHA[:-1], "ABCD-EFGH-IJ"), "64 hex"),
+                         ((2, SHA, "ABC"), "XXXX-XXXX-XX")):
+        with pytest.raises(InvalidInputError, match=message):
+            Continuation(*bad, date(2026, 3, 20))  # type: ignore[arg-type]

@@ -1,12 +1,15 @@
 """Signature placement from the templates' anchors, on PDFs the project's own
 pipeline renders (DOCX templates -> LibreOffice PDF/A), in every edition.
 
-The module renders the demo's sample case once (acceptance decision,
-agreement, closure report in zh, en, zh-Hant and bilingual: ~15 s), then
-checks anchors, seal, signatory fields and monitoring slots against an
-independent reading of the same pages (poppler's ``pdftotext -bbox`` and
-pypdf's text extraction), and finally seals and signs the Chinese agreement
-with the real signing core and looks at the rendered page.
+The module renders the demo's sample case once, with two signatories
+enrolled on each side (acceptance decision, agreement, closure report in zh,
+en, zh-Hant and bilingual: ~15 s), then checks anchors, seal, signatory
+fields and monitoring slots against an independent reading of the same pages
+(poppler's ``pdftotext -bbox`` and pypdf's text extraction), and finally
+seals and signs the Chinese agreement with the real signing core and looks at
+the rendered pages. Templates with one signature anchor a side (before
+per-signatory anchors) are checked on synthetic PDFs. The signature blocks
+with 1, 2, 5 and 9 signatories are in test_signature_blocks.py.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, NumberObject
 
+from cases.vocabulary import SideRole
 from signing import PKI, SigningEnv, seal, sign_field, verify
 from signing.placement import (
     ANCHOR_MONITORING,
@@ -33,9 +37,11 @@ from signing.placement import (
     SignaturePlan,
     find_anchors,
     plan_for,
+    text_lines,
 )
 from signing.seal import Box, InstrumentKind
 from signing.testing import A4, issue_and_unlock, sample_pdf
+from test_signature_blocks import enrol_signers
 
 pytestmark = [
     pytest.mark.slow,
@@ -47,9 +53,10 @@ CASE = "MVC-2025-0002"  # the demo's sample case: it reaches the agreement and t
 EDITIONS = ("zh", "en", "zh-Hant", "bilingual")
 INSTRUMENTS = ("acceptance_decision", "agreement", "closure_report")
 SIG_APPLICANT, SIG_RESPONDENT = "CASEDOCS-SIG-applicant", "CASEDOCS-SIG-respondent"
+SIGNATORY_ANCHORS = [f"{side}-{n}" for side in (SIG_APPLICANT, SIG_RESPONDENT) for n in (1, 2)]
 EXPECTED_ANCHORS = {
     "acceptance_decision": [ANCHOR_SEAL],
-    "agreement": [SIG_APPLICANT, SIG_RESPONDENT, ANCHOR_SEAL],
+    "agreement": [*SIGNATORY_ANCHORS, ANCHOR_SEAL],
     "closure_report": [ANCHOR_SEAL, ANCHOR_MONITORING],
 }
 KIND = {"acceptance_decision": "plain", "agreement": "co_signed", "closure_report": "closure_report"}
@@ -72,6 +79,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, s
             run_demo_cases(proc)
         with app.documents(actor="placement test") as (proc, docs):
             case = proc.get_case(CASE)
+            enrol_signers(proc.session, case, {SideRole.APPLICANT: 2, SideRole.RESPONDENT: 2})
             requests = [r for r in docs.requests_for(case) if r.instrument in INSTRUMENTS]
             rendered = docs.render_many(case, requests, ["docx", "pdf"])
         out = {(r.request.instrument, r.request.edition.value): r.pdf for r in rendered}
@@ -124,7 +132,7 @@ def pypdf_anchor_positions(pdf: bytes) -> list[tuple[int, str, float, float]]:
     out = []
     for index, page in enumerate(PdfReader(io.BytesIO(pdf)).pages):
         def visit(text: str, cm: list[float], tm: list[float], font: object, size: float, index: int = index) -> None:
-            for m in re.finditer(r"CASEDOCS-(?:SEAL|MONITORING|SIG-[a-z]+)", text):
+            for m in re.finditer(r"CASEDOCS-(?:SEAL|MONITORING|SIG-[a-z]+(?:-[0-9]+)?)", text):
                 if m.start() == 0:  # LibreOffice starts a show operation with each anchor
                     x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
                     y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
@@ -140,8 +148,12 @@ def test_anchors_are_found_in_every_edition(pdfs: dict[tuple[str, str], bytes], 
     pdf = pdfs[instrument, edition]
     anchors = find_anchors(pdf)
     expected = EXPECTED_ANCHORS[instrument]
-    # The bilingual edition is the Chinese part followed by the English part.
-    assert sorted(a.text for a in anchors) == sorted(expected * (2 if edition == "bilingual" else 1))
+    # The bilingual edition is the Chinese part followed by the English part, and then (a closure
+    # report) the one monitoring record.
+    repeated = [t for t in expected if t != ANCHOR_MONITORING] if edition == "bilingual" else []
+    assert sorted(a.text for a in anchors) == sorted(expected + repeated)
+    if ANCHOR_MONITORING in expected:
+        assert anchors[-1].text == ANCHOR_MONITORING, "the monitoring record ends the document"
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     for a in anchors:
         assert 0 <= a.page < pages
@@ -150,7 +162,7 @@ def test_anchors_are_found_in_every_edition(pdfs: dict[tuple[str, str], bytes], 
     if edition == "bilingual":
         firsts = {a.text: a for a in reversed(anchors)}
         seconds = {a.text: a for a in anchors}
-        assert all(firsts[t].page < seconds[t].page for t in expected), "the Chinese part comes first"
+        assert all(firsts[t].page < seconds[t].page for t in repeated), "the Chinese part comes first"
     # pypdf, walking the same content differently, puts every anchor at the same point.
     theirs = pypdf_anchor_positions(pdf)
     assert [(p, t) for p, t, _, _ in theirs] == [(a.page, a.text) for a in anchors]
@@ -164,7 +176,7 @@ def test_the_anchor_text_is_not_glued_to_the_visible_text_after_it(pdfs: dict[tu
     pdf = pdfs["agreement", "en"]
     assert "CASEDOCS-SEALSecretariat" in subprocess.run(
         ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    assert {a.text for a in find_anchors(pdf)} == {ANCHOR_SEAL, SIG_APPLICANT, SIG_RESPONDENT}
+    assert {a.text for a in find_anchors(pdf)} == {ANCHOR_SEAL, *SIGNATORY_ANCHORS}
 
 
 def test_finding_anchors_takes_a_few_milliseconds_a_page(pdfs: dict[tuple[str, str], bytes]) -> None:
@@ -223,36 +235,28 @@ def test_two_signatories_a_side_get_separate_boxes_in_their_blocks(
     anchors = {a.text: a for a in reversed(find_anchors(pdf))}  # the first occurrence of each
     boxes = [f.box for f in plan.signatory_fields]
     for f in plan.signatory_fields:
-        anchor = anchors[f"CASEDOCS-SIG-{f.name.split('-')[1]}"]
+        anchor = anchors[f"CASEDOCS-{f.name.replace('sig-', 'SIG-')}"]  # signatory n's own anchor
         assert f.page == anchor.page
         assert inside(f.box, page_box(pdf, f.page))
-        assert f.box[0] == pytest.approx(anchor.x) and f.box[3] <= anchor.y, "below the side's heading"
+        assert f.box[0] == pytest.approx(anchor.x) and f.box[3] < anchor.y, "below the signatory's name line"
         assert f.box[2] - f.box[0] == pytest.approx(200) and f.box[3] - f.box[1] == pytest.approx(56)
         assert f.label and "signatory" in f.label
     assert all(not overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
-    if plan.seal_page == plan.signatory_fields[0].page:
-        assert all(not overlap(b, plan.seal_box) for b in boxes)
+    assert all(not overlap(b, plan.seal_box) for f, b in zip(plan.signatory_fields, boxes) if f.page == plan.seal_page)
     app1, app2, resp1, _ = boxes
     assert app2[3] < app1[1], "stacked downwards"
     assert resp1[0] > app1[2], "the respondent's column is to the right"
 
 
-def test_the_demo_cases_three_signatories_a_side_still_fit_above_the_seal(pdfs: dict[tuple[str, str], bytes]) -> None:
-    # The sample case really has three people a side (two representatives or
-    # members, and an agent); in the Chinese edition the seal area follows
-    # the blocks closely, so the boxes get shorter instead of running into it.
-    pdf = pdfs["agreement", "zh"]
-    plan = plan_for(pdf, instrument_kind="co_signed", signatories={"applicant": 3, "respondent": 3})
-    boxes = [f.box for f in plan.signatory_fields]
-    assert len(boxes) == 6
-    assert all(40 <= b[3] - b[1] <= 56 for b in boxes)
-    assert all(not overlap(a, b) for i, a in enumerate(boxes) for b in [*boxes[i + 1:], plan.seal_box])
-
-
-def test_too_many_signatories_are_refused_naming_the_side(pdfs: dict[tuple[str, str], bytes]) -> None:
-    with pytest.raises(PlacementError, match=r"agreement: 9 signature field\(s\) of the respondent do not fit"):
+def test_a_rendering_listing_other_signatories_than_asked_for_is_refused_naming_both_numbers(
+    pdfs: dict[tuple[str, str], bytes]
+) -> None:
+    # Rendered with two enrolled on each side: three asked for means someone enrolled since.
+    with pytest.raises(PlacementError, match=r"agreement: the PDF lists 2 signatories of the respondent "
+                                             r"\(CASEDOCS-SIG-respondent-1\.\.CASEDOCS-SIG-respondent-2\) "
+                                             r"but 3 signature field\(s\) were requested"):
         plan_for(pdfs["agreement", "zh"], instrument_kind="co_signed", instrument="agreement",
-                 signatories={"applicant": 2, "respondent": 9})
+                 signatories={"applicant": 2, "respondent": 3})
 
 
 # == monitoring ================================================================================================
@@ -267,11 +271,8 @@ def test_twelve_monitoring_slots_fill_the_monitoring_page(
     slots = plan.monitoring_slots
     assert [s.name for s in slots] == [f"monitor-{i:02d}" for i in range(1, 13)]
     assert {s.page for s in slots} == {anchor.page}
-    if edition == "bilingual":
-        # the Chinese part's monitoring page, which the English part follows
-        assert anchor.page < pages - 1
-    else:
-        assert anchor.page == pages - 1, "the closure report's last page"
+    # the closure report's last page (the bilingual edition's one record, after both texts)
+    assert anchor.page == pages - 1
     box = page_box(pdf, anchor.page)
     left, right = box[0] + TEMPLATE_MARGINS.left, box[2] - TEMPLATE_MARGINS.right
     assert min(s.box[0] for s in slots) == pytest.approx(left, abs=0.01)  # the full text width
@@ -285,6 +286,13 @@ def test_twelve_monitoring_slots_fill_the_monitoring_page(
     covered = [w for w, b in words(files["closure_report", edition], anchor.page)
                if any(overlap(b, s) for s in boxes) and not w.startswith("CASEDOCS-")]
     assert not covered, covered
+    covered = [ln.text for ln in text_lines(pdf) if ln.page == anchor.page and any(overlap(ln.box, s) for s in boxes)]
+    assert not covered, covered
+    # ...which holds the heading and the slots only (both headings in the bilingual edition)
+    printed = [ln.text for ln in text_lines(pdf) if ln.page == anchor.page and ln.box[1] > box[1] + 60]
+    heading = {"zh": ["监测记录"], "en": ["Monitoring record"], "zh-Hant": ["監測記錄"],
+               "bilingual": ["监测记录", "Monitoring record"]}[edition]
+    assert printed[1:] == heading, printed  # [0] is the running header
 
 
 # == refusals ====================================================================================================
@@ -391,6 +399,81 @@ def test_split_kerned_and_transformed_anchors_are_found_at_their_first_glyph() -
     assert (spaced.x, spaced.y) == (pytest.approx(200 + 0.55 + 0.55 + 1.55 + 0.5), pytest.approx(300))
 
 
+# == signature anchors on synthetic pages (no LibreOffice needed) ==================================================
+def _text(x: float, y: float, size: float, text: bytes, white: bool = False) -> bytes:
+    colour = b"1 1 1 rg" if white else b"0 0 0 rg"
+    return b"BT /F1 %g Tf %s 1 0 0 1 %g %g Tm (%s) Tj ET" % (size, colour, x, y, text)
+
+
+def _signatory(x: float, y: float, anchor: bytes, name: bytes) -> list[bytes]:
+    """A name line starting with its white 1 pt anchor, as the templates write them."""
+    return [_text(x, y, 1, anchor, white=True), _text(x + 14, y, 11, name)]
+
+
+# The secretariat's name line with its anchor, and the date under it (Helvetica: 7.2 pt a glyph).
+SEAL_LINES = [_text(300, 200, 1, b"CASEDOCS-SEAL", white=True), _text(310, 200, 12, b"Secretariat \\(seal\\)"),
+              _text(330, 178, 12, b"1 June 2025")]
+
+
+def _approx_boxes(boxes: list[Box]) -> list[object]:
+    return [pytest.approx(b, abs=0.01) for b in boxes]
+
+
+def test_a_template_with_one_anchor_a_side_still_stacks_the_boxes_under_it() -> None:
+    # Templates from before per-signatory anchors: each side's block starts with its anchor.
+    pdf = _pdf_with_content(b"\n".join([
+        _text(80, 600, 1, b"CASEDOCS-SIG-applicant", white=True), _text(94, 600, 12, b"Applicant"),
+        _text(300, 600, 1, b"CASEDOCS-SIG-respondent", white=True), _text(314, 600, 12, b"Respondent"),
+        *SEAL_LINES]))
+    plan = plan_for(pdf, instrument_kind="co_signed", signatories={"applicant": 2, "respondent": 3})
+    assert [f.name for f in plan.signatory_fields] == ["sig-applicant-1", "sig-applicant-2", "sig-respondent-1",
+                                                        "sig-respondent-2", "sig-respondent-3"]
+    top = 600 - 0.25 * 12 - 1  # under the heading's descent
+    assert [f.box for f in plan.signatory_fields] == _approx_boxes([
+        (80, top - 56, 280, top), (80, top - 118, 280, top - 62),
+        (300, top - 56, 500, top), (300, top - 118, 500, top - 62), (300, top - 180, 500, top - 124)])
+    # ...and refused when they do not fit above the seal, naming the side
+    with pytest.raises(PlacementError, match=r"agreement: 9 signature field\(s\) of the respondent do not fit"):
+        plan_for(pdf, instrument_kind="co_signed", instrument="agreement",
+                 signatories={"applicant": 2, "respondent": 9})
+
+
+def test_numbered_anchors_put_each_box_under_its_own_name() -> None:
+    pdf = _pdf_with_content(b"\n".join([
+        *_signatory(80, 600, b"CASEDOCS-SIG-applicant-1", b"Representative: A"),
+        *_signatory(80, 500, b"CASEDOCS-SIG-applicant-2", b"Agent: B"),
+        *_signatory(300, 600, b"CASEDOCS-SIG-respondent-1", b"Member: C"),
+        _text(80, 380, 12, b"Text after the signature table"),
+        *SEAL_LINES]))
+    plan = plan_for(pdf, instrument_kind="co_signed", signatories={"applicant": 2, "respondent": 1})
+    top = 600 - 0.25 * 11 - 2  # under the name line's descent
+    assert [(f.name, f.box) for f in plan.signatory_fields] == [
+        ("sig-applicant-1", pytest.approx((80, top - 56, 280, top), abs=0.01)),
+        ("sig-applicant-2", pytest.approx((80, top - 156, 280, top - 100), abs=0.01)),
+        ("sig-respondent-1", pytest.approx((300, top - 56, 500, top), abs=0.01)),
+    ]
+
+
+def test_numbered_anchors_must_all_be_there_and_leave_room_for_the_box() -> None:
+    gap = _pdf_with_content(b"\n".join([
+        *_signatory(80, 600, b"CASEDOCS-SIG-applicant-1", b"Representative: A"),
+        *_signatory(80, 500, b"CASEDOCS-SIG-applicant-3", b"Agent: B"),
+        *_signatory(300, 600, b"CASEDOCS-SIG-respondent-1", b"Member: C"), *SEAL_LINES]))
+    with pytest.raises(PlacementError, match=r"agreement: signatory anchor\(s\) CASEDOCS-SIG-applicant-2 not found, "
+                                             r"though CASEDOCS-SIG-applicant-3 is"):
+        plan_for(gap, instrument_kind="co_signed", instrument="agreement",
+                 signatories={"applicant": 3, "respondent": 1})
+    # Text right under a name (the empty area deleted in Word): no box is drawn over it.
+    crowded = _pdf_with_content(b"\n".join([
+        *_signatory(80, 600, b"CASEDOCS-SIG-applicant-1", b"Representative: A"),
+        _text(80, 570, 11, b"Signature: ____________"),
+        *_signatory(300, 600, b"CASEDOCS-SIG-respondent-1", b"Member: C"), *SEAL_LINES]))
+    with pytest.raises(PlacementError, match=r"agreement: no room for the signature box of CASEDOCS-SIG-applicant-1 "
+                                             r"on page 1 \(200 x 1[0-9] pt free under the name"):
+        plan_for(crowded, instrument_kind="co_signed", instrument="agreement",
+                 signatories={"applicant": 1, "respondent": 1})
+
+
 # == end to end: seal and sign the Chinese agreement, and look ====================================================
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> PKI:
@@ -418,31 +501,33 @@ def test_sealing_and_signing_with_the_plan_puts_the_seal_and_signatures_in_place
     assert report.valid, report.reasons
     assert report.empty_fields == []
 
-    # Render the page and find the seal's red and the boxes' grey borders where the plan put them.
+    # Render the pages and find the seal's red and the boxes' grey borders where the plan put them.
     path = tmp_path / "agreement-signed.pdf"
     path.write_bytes(signed)
-    page = plan.seal_page
-    subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", str(page + 1), "-l", str(page + 1),
-                    str(path), str(tmp_path / "page")], check=True)
-    image = Image.open(tmp_path / "page.png").convert("RGB")
     scale = 60 / 72
-    height = page_box(signed, page)[3]
 
-    def pixels(box: Box) -> tuple[int, int, int, int]:
+    def render(page: int) -> Image.Image:
+        subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", str(page + 1), "-l", str(page + 1),
+                        str(path), str(tmp_path / f"page{page}")], check=True)
+        return Image.open(tmp_path / f"page{page}.png").convert("RGB")
+
+    def pixels(box: Box, page: int) -> tuple[int, int, int, int]:
+        height = page_box(signed, page)[3]
         return (round(box[0] * scale), round((height - box[3]) * scale),
                 round(box[2] * scale), round((height - box[1]) * scale))
 
+    image = render(plan.seal_page)
     red = [(x, y) for y in range(image.height) for x in range(image.width)
            if _is_red(image.getpixel((x, y)))]
     assert len(red) > 300, "no red seal on the page"
-    left, top, right, bottom = pixels(plan.seal_box)
+    left, top, right, bottom = pixels(plan.seal_box, plan.seal_page)
     inside_seal = [p for p in red if left - 1 <= p[0] <= right + 1 and top - 1 <= p[1] <= bottom + 1]
     assert len(inside_seal) / len(red) > 0.98, "red outside the seal box"
     cx = sum(x for x, _ in inside_seal) / len(inside_seal)
     assert abs(cx - (left + right) / 2) < 6, "the seal is centred in its box"
     for f in plan.signatory_fields:
-        assert f.page == page
-        l, t, r, b = pixels(f.box)
+        image = render(f.page)
+        l, t, r, b = pixels(f.box, f.page)
         # the stamp's 1 pt grey (0.45) border, anti-aliased at 60 dpi: one of the rows at the top edge
         rows = [[image.getpixel((x, y)) for x in range(l + 3, r - 3)] for y in (t - 1, t, t + 1)]
         grey = max(sum(1 for p in row if p[0] < 225 and max(p) - min(p) < 16) for row in rows)

@@ -28,7 +28,7 @@ from cases import views
 from cases.application import parse_application
 from cases.instruments import INSTRUMENTS
 from cases.vocabulary import SideRole
-from docgen.context import ContextBuilder, subjects
+from docgen.context import ContextBuilder, Continuation, subjects
 from docgen.lint import ANCHOR_MONITORING, ANCHOR_SEAL, lint_templates, stand_in_context
 from docgen.locale import Localizer
 from docgen.render import render_docx
@@ -73,9 +73,10 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def render(case: Any, instrument_id: str, subject: str, lang: str, events: list[tuple[date | None, str]]
-           ) -> Rendered:
-    data = ContextBuilder(case, Localizer(lang), TODAY, events).build(instrument_id, subject).as_data()
+def render(case: Any, instrument_id: str, subject: str, lang: str, events: list[tuple[date | None, str]],
+           continuation: Continuation | None = None) -> Rendered:
+    data = ContextBuilder(case, Localizer(lang), TODAY, events).build(instrument_id, subject,
+                                                                      continuation=continuation).as_data()
     docx = render_docx(TEMPLATES / lang / f"{instrument_id}.docx", data,
                        name=f"{lang}/{instrument_id}.docx", strict=True)
     return Rendered(case.number, instrument_id, subject, lang, data, docx)
@@ -193,6 +194,26 @@ def test_lint_rejects_a_visible_anchor_and_a_japanese_default(tmp_path: Path) ->
     assert len({f for f, _ in flagged}) == 2
 
 
+def test_lint_checks_each_signatorys_anchor_and_signature_area(tmp_path: Path) -> None:
+    broken = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, broken)
+    # Back to one anchor for the side's block: boxes would be stacked over the printed names.
+    _edit_xml(broken / "zh" / "agreement.docx",
+              _once(r"CASEDOCS-SIG-respondent-\{\{ row\.number \}\}", "CASEDOCS-SIG-respondent"))
+    # The empty area under the name line turned into an ordinary line (Word: "just an empty paragraph").
+    _edit_xml(broken / "en" / "fact_finding_terms.docx",
+              _once(r'<w:pStyle w:val="SignatureArea"/>', '<w:pStyle w:val="SignatureBlock"/>'))
+    # Another expression numbering the signatories is fine.
+    _edit_xml(broken / "en" / "triage_record.docx",
+              _once(r"CASEDOCS-SIG-applicant-\{\{ row\.number \}\}", "CASEDOCS-SIG-applicant-{{ loop.index }}"))
+    flagged = {(str(p.path.relative_to(broken)), p.problem) for p in lint_templates(broken)}
+    assert {f for f, _ in flagged} == {"zh/agreement.docx", "en/fact_finding_terms.docx"}, flagged
+    [(_, missing)] = [x for x in flagged if x[0] == "zh/agreement.docx"]
+    assert "CASEDOCS-SIG-respondent-{{ n }} is missing" in missing and "{{ row.number }}" in missing
+    [(_, area)] = [x for x in flagged if x[0] == "en/fact_finding_terms.docx"]
+    assert "CASEDOCS-SIG-applicant-{{ n }}" in area and "empty paragraph of exact line height 56 pt" in area
+
+
 # == the demo cases, rendered ===============================================================
 
 def _expected(r: Rendered) -> list[str]:
@@ -275,15 +296,28 @@ def test_signing_anchors_survive_rendering(demo: list[Rendered]) -> None:
     assert "CASEDOCS-SIG-respondent" in poa.text and "CASEDOCS-SIG-applicant" not in poa.text
 
 
-def test_signature_blocks_list_each_signatory(demo: list[Rendered]) -> None:
-    agreement = next(r for r in demo if r.instrument == "agreement" and r.lang == "zh")
-    text = agreement.text
-    # The applicant side (four members) signs by its representatives, the respondent by each member.
-    for name in [p["name"] for p in agreement.data["applicant"]["representatives"]] \
-            + [m["name"] for m in agreement.data["respondent"]["members"]] \
-            + [a["name"] for side in ("applicant", "respondent") for a in agreement.data[side]["agents"]]:
-        assert name in text
-    assert text.count("签字") >= 5
+@pytest.mark.parametrize("lang", LANGS)
+def test_signature_blocks_list_each_signatory(demo: list[Rendered], lang: str) -> None:
+    """Nobody is enrolled in the demo: a draft lists who acts for each side, each with its own anchor."""
+    roles = {"zh": ("代表人", "主体", "代理人"), "en": ("Representative", "Member", "Agent")}[lang]
+    for instrument in ("agreement", "triage_record", "fact_finding_terms"):
+        rendered = next(r for r in demo if r.instrument == instrument and r.lang == lang)
+        text, data = rendered.text, rendered.data
+        # The applicant side (four members) signs by its representatives, the respondent by each member.
+        expected = {
+            "applicant": [(p["name"], roles[0]) for p in data["applicant"]["representatives"]],
+            "respondent": [(m["name"], roles[1]) for m in data["respondent"]["members"]],
+        }
+        for side in expected:
+            expected[side] += [(a["name"], roles[2]) for a in data[side]["agents"]]
+            assert [(s["name"], s["role"]) for s in data[side]["signatories"]] == expected[side]
+            for number, (name, role) in enumerate(expected[side], start=1):
+                separator = "：" if lang == "zh" else ": "
+                assert f"CASEDOCS-SIG-{side}-{number}{role}{separator}{name}" in text, (instrument, side, number)
+            assert f"CASEDOCS-SIG-{side}-{len(expected[side]) + 1}" not in text
+        rows = data["signature_rows"]
+        assert [r["number"] for r in rows] == list(range(1, max(map(len, expected.values())) + 1))
+        assert "签字：" not in text and "Signature:" not in text  # no lines for ink: they sign digitally
 
 
 def test_the_case_summary_discloses_only_public_information(demo: list[Rendered]) -> None:
@@ -413,3 +447,45 @@ def test_pdfs_show_the_chinese_title_embed_their_fonts_and_look_like_a_notice(
     assert red > 200, f"no red masthead on page 1 ({red} red pixels)"
     first_page = re.sub(r"\s", "", _pdf_text(notice, 1))
     assert re.search(r"第1页共\d+页", first_page) and "受理决定书" in first_page
+
+
+# == continuation closure reports ==========================================================
+
+SHA = "9d5ed678fe57bcca610140957afab571" * 2
+STATEMENTS = {
+    "zh": f"本报告为结案报告第2号续报。前一份结案报告（核验码 ABCD-EFGH-IJ，SHA-256 {SHA}，签发日期 2026年3月20日）"
+          "的监测记录栏已用满，此后的监测记录在本报告中签署。",
+    "en": "This is continuation report no. 2 of the closure report. The monitoring record of the previous report "
+          f"(verification code ABCD-EFGH-IJ, SHA-256 {SHA}, issued 20 March 2026) is full; later monitoring "
+          "updates are signed on this report.",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not shutil.which("soffice") or not shutil.which("pdftotext"),
+                    reason="LibreOffice or poppler-utils is not installed")
+def test_a_continuation_closure_report_states_under_its_title_what_it_continues(
+        app: App, demo: list[Rendered], tmp_path: Path) -> None:
+    continuation = Continuation(2, SHA, "ABCD-EFGH-IJ", date(2026, 3, 20))
+    files = []
+    with app.procedure() as proc:
+        case = proc.get_case("MVC-2025-0002")
+        for lang in LANGS:
+            rendered = render(case, "closure_report", "continuation:2", lang, [], continuation)
+            text, statement = rendered.text, STATEMENTS[lang]
+            title = INSTRUMENTS["closure_report"].zh if lang == "zh" else INSTRUMENTS["closure_report"].en
+            assert text.index(title) < text.index(statement) < text.index(rendered.data["addressee"]), lang
+            assert rendered.data["doc"]["reference"] == "MVC-2025-0002/closure_report/2"
+            # the digest in its fixed-width character style, whole in one run
+            xml = Document(io.BytesIO(rendered.docx)).element.xml
+            assert re.search(r'<w:rStyle w:val="Digest"/>\s*</w:rPr>\s*<w:t[^>]*>' + SHA + "</w:t>", xml), lang
+            original = next(r for r in demo if r.case == case.number and r.instrument == "closure_report"
+                            and r.lang == lang)
+            assert SHA not in original.text and ("续报" if lang == "zh" else "continuation report") not in original.text
+            path = tmp_path / f"continuation-{lang}.docx"
+            path.write_bytes(rendered.docx)
+            files.append(path)
+    _convert(files, tmp_path, tmp_path / "profile")
+    for lang in LANGS:
+        compact = "".join(_pdf_text(tmp_path / f"continuation-{lang}.pdf", 1).split())  # the hash may wrap
+        assert SHA in compact and "".join(STATEMENTS[lang].split()) in compact, lang

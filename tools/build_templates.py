@@ -15,8 +15,11 @@ English text side by side. Conventions the renderer (docxtpl) and the signing mo
   the default run properties set "Noto Serif CJK SC" for every script and the East Asian
   language zh-CN, so LibreOffice draws Chinese in Simplified glyph forms;
 - anchors for the signing module are runs of white 1 pt text: CASEDOCS-SEAL in the seal area,
-  CASEDOCS-SIG-applicant / CASEDOCS-SIG-respondent in signature blocks, CASEDOCS-MONITORING on
-  the closure report's monitoring page (see docgen/lint.py, which checks them).
+  CASEDOCS-SIG-<side>-{{ row.number }} at the start of each signatory's name line in a co-signed
+  instrument (the empty area under it is where that signatory's digital signature goes),
+  CASEDOCS-SIG-applicant / CASEDOCS-SIG-respondent at the head of the party-signed (ink)
+  signature blocks, CASEDOCS-MONITORING on the closure report's monitoring page (see
+  docgen/lint.py, which checks them, and signing/placement.py, which reads them).
 """
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ from cases.instruments import INSTRUMENTS, Instrument, Signatory  # noqa: E402
 
 LANGS = ("zh", "en")
 FONT = "Noto Serif CJK SC"
+MONO_FONT = "Noto Sans Mono CJK SC"  # digests: fixed-width hex (same Debian package as FONT)
 RED = RGBColor(0xC0, 0x00, 0x00)
 # The language of Latin-script runs (w:lang/@w:val). Not zh-CN even in the Chinese templates:
 # LibreOffice then breaks Latin words anywhere ("Develop|ment"), and names of parties are often
@@ -61,6 +65,16 @@ SIDES = ("applicant", "respondent")
 
 def anchor_sig(side: str) -> str:
     return f"CASEDOCS-SIG-{side}"
+
+
+def anchor_signatory(side: str) -> str:
+    """The anchor of each signatory of a co-signed instrument: CASEDOCS-SIG-<side>-1, -2, ..."""
+    return f"{anchor_sig(side)}-{{{{ row.number }}}}"
+
+
+# The empty area under each signatory's name line: the signature box (56 pt high, see
+# signing/placement.py SIG_BOX_H) plus a little air above and below it.
+SIGNATURE_AREA_PT = 66
 
 
 # A text in both languages, or one text (only placeholders) used in both.
@@ -146,7 +160,8 @@ class Seal:
 
 @dataclass(frozen=True)
 class CoSignatures:
-    """One block per side, side by side, each with the SIG anchor of its side."""
+    """The signatories of both sides side by side, one row per rank, each name line with its own
+    anchor and an empty area under it for the digital signature (see write_co_signatures)."""
 
 
 @dataclass(frozen=True)
@@ -255,6 +270,7 @@ class StyleDef:
     line: float | None = None          # exact line height in pt; None = single
     first_line_chars: int = 0          # zh body text: two-character first-line indent
     keep_next: bool = False
+    keep_lines: bool = False           # never split the paragraph itself across pages
     color: RGBColor | None = None
     border_bottom: str = ""            # colour of a rule under the paragraph
     outline: int | None = None         # headings: outline level (navigation pane, table of contents)
@@ -286,6 +302,11 @@ def _style_defs(lang: str) -> list[StyleDef]:
         StyleDef("Closing", size=12, align=J, before=4, line=22, first_line_chars=indent, keep_next=True),
         StyleDef("Seal Block", size=12, align=R, line=22, keep_next=True),
         StyleDef("Signature Block", size=11, align=L, after=2, line=20),
+        # Co-signed instruments: a signatory's name line stays with the empty area under it.
+        StyleDef("Signatory Name", size=11, align=L, before=4, line=20, keep_next=True, keep_lines=True),
+        StyleDef("Signature Area", size=11, align=L, line=SIGNATURE_AREA_PT),
+        # Left-aligned: the unbreakable 64-digit hash would stretch a justified line before it.
+        StyleDef("Continuation Note", size=10.5, align=L, after=10, line=18, keep_next=True),
         StyleDef("Table Text", size=10.5, align=L),
         StyleDef("Table Heading", size=10.5, bold=True, align=C, keep_next=True),
         StyleDef("Table Label", size=10.5, bold=True, align=L),
@@ -317,6 +338,8 @@ def _paragraph_style(document: DocxDocument, spec: StyleDef):  # type: ignore[no
     if spec.line:
         fmt.line_spacing = Pt(spec.line)  # python-docx writes lineRule="exact" for a Length
     fmt.keep_with_next = spec.keep_next
+    if spec.keep_lines:
+        fmt.keep_together = True
     fmt.widow_control = True
     ppr = element.get_or_add_pPr()
     if spec.first_line_chars:
@@ -340,6 +363,11 @@ def _character_styles(document: DocxDocument) -> None:
     for old in strong.element.findall(qn("w:rPr")):
         strong.element.remove(old)
     strong.font.bold = True
+    digest = styles.add_style("Digest", WD_STYLE_TYPE.CHARACTER)
+    digest.font.size = Pt(8)
+    fonts = digest.element.get_or_add_rPr().get_or_add_rFonts()
+    for script in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(qn(f"w:{script}"), MONO_FONT)
     anchor = styles.add_style("Signing Anchor", WD_STYLE_TYPE.CHARACTER)
     anchor.font.size = Pt(1)
     anchor.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
@@ -446,16 +474,21 @@ class Container:
 
 
 def add_text(paragraph: Paragraph, text: str) -> None:
-    """One run per `**`-delimited part, so a tag is always inside one run."""
-    for index, part in enumerate(text.split("**")):
+    """One run per part between marks (`**` bold, two backquotes a digest), so a tag is always
+    inside one run."""
+    on: set[str] = set()
+    for part in re.split(r"(\*\*|``)", text):
+        if part in ("**", "``"):
+            on ^= {part}
+            continue
         if not part:
             continue
         unbalanced = re.sub(_TAG, "", part)
         if "{{" in unbalanced or "{%" in unbalanced or "}}" in unbalanced or "%}" in unbalanced:
-            raise ValueError(f"a Jinja tag crosses a ** boundary in {text!r}")
+            raise ValueError(f"a Jinja tag crosses a ** or `` boundary in {text!r}")
         run = paragraph.add_run(part)
-        if index % 2:
-            run.style = paragraph.part.document.styles["Strong"]
+        if on:
+            run.style = paragraph.part.document.styles["Digest" if "``" in on else "Strong"]
 
 
 def add_anchor(paragraph: Paragraph, text: str) -> None:
@@ -573,13 +606,35 @@ def write_side_signature(container: Container, side: str, heading: Text, agents:
     container.text("日期：______年____月____日" if zh else "Date: ______________________", style)
 
 
+def write_signatory(container: Container, side: str) -> None:
+    """One side's cell of a signature row: the signatory's name line, carrying its own anchor, and
+    under it the empty area of fixed height where the signing module puts their signature box."""
+    zh = container.lang == "zh"
+    container.tag(f"{{%p if row.{side}.name %}}")  # a side with fewer signatories leaves its cell blank
+    name = container.paragraph("Signatory Name")
+    add_anchor(name, anchor_signatory(side))
+    add_text(name, f"{{{{ row.{side}.role }}}}：{{{{ row.{side}.name }}}}" if zh
+             else f"{{{{ row.{side}.role }}}}: {{{{ row.{side}.name }}}}")
+    container.tag("{%p endif %}")
+    container.paragraph("Signature Area")
+
+
 def write_co_signatures(container: Container) -> None:
+    """Both sides' signatories side by side, one table row for the n-th of each side: a row never
+    splits, so a name never parts from its signature area, and any number of rows flows over
+    pages under the repeated header row."""
+    zh = container.lang == "zh"
     width = TEXT_WIDTH_CM / 2
     table = _table(container, 2, [width, width], borders=False)
+    head = _row(table, header=True)
+    for cell, side in zip(head.cells, SIDES):
+        Container(container.document, cell, container.lang).text(
+            f"**{_SIDE_ZH[side]}签署人**" if zh else f"**Signatories for the {side}**", "Signatory Name")
+    _tag_row(table, "{%tr for row in signature_rows %}")
     row = _row(table)
     for cell, side in zip(row.cells, SIDES):
-        write_side_signature(Container(container.document, cell, container.lang), side,
-                             ("（签字或盖章）", " (signature or seal)"))
+        write_signatory(Container(container.document, cell, container.lang), side)
+    _tag_row(table, "{%tr endfor %}")
     container.paragraph("Note")
 
 
@@ -1652,8 +1707,19 @@ def _termination_notice() -> Spec:
     ])
 
 
+CONTINUATION = If("continuation.number", [Para((
+    "本报告为结案报告第{{ continuation.number }}号续报。前一份结案报告（核验码 {{ continuation.previous_code }}，"
+    "SHA-256 ``{{ continuation.previous_sha256 }}``，签发日期 {{ continuation.previous_issued_on }}）的监测记录栏已用满，"
+    "此后的监测记录在本报告中签署。",
+    "This is continuation report no. {{ continuation.number }} of the closure report. The monitoring record of "
+    "the previous report (verification code {{ continuation.previous_code }}, SHA-256 "
+    "``{{ continuation.previous_sha256 }}``, issued {{ continuation.previous_issued_on }}) is full; later "
+    "monitoring updates are signed on this report."), "Continuation Note")])
+
+
 def _closure_report() -> Spec:
     return Spec(extra_end=[MonitoringPage()], blocks=[
+        CONTINUATION,
         Addressee(),
         Para(("根据" + RULES_ZH + "第四章第四节第3条的规定，{{ case.number }}号案件调解磋商进程已于{{ case.terminated_on }}终结，"
               "秘书处现出具结案报告如下。",
