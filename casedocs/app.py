@@ -46,8 +46,14 @@ class App:
         """The signing desk, with the mechanism's keys unlocked by the secretariat's passphrase."""
         from casedocs.issuing import Signatures, open_pki, secretariat_passphrase as passphrase_of
 
+        from signing import SigningEnv
+        from signing.timestamps import external_timestamper
+
         pki = open_pki(self.settings.data_dir, passphrase_of(secretariat_passphrase))
-        return Signatures(self.db, self.store, pki, actor or self.settings.actor, self.today)
+        url = self.settings.tsa_url
+        env = SigningEnv.from_pki(pki, timestamper=external_timestamper(url) if url else None)
+        return Signatures(self.db, self.store, pki, actor or self.settings.actor, self.today, env,
+                          monitoring_slots=self.settings.monitoring_slots)
 
     @contextmanager
     def procedure(self, actor: str | None = None) -> Iterator[Procedure]:

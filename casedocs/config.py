@@ -29,6 +29,12 @@ def _float_env(name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
 
 
+def _positive(value: int, name: str) -> int:
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -38,6 +44,9 @@ class Settings:
     conversion_timeout: float
     actor: str
     templates_dir: Path
+    # An external RFC 3161 time-stamp authority; None = the mechanism's own, in-process TSA.
+    tsa_url: str | None = None
+    monitoring_slots: int = 12
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> "Settings":
@@ -52,6 +61,8 @@ class Settings:
             conversion_timeout=_float_env("CASEDOCS_CONVERSION_TIMEOUT", 60.0),
             actor=os.environ.get("CASEDOCS_ACTOR") or os.environ.get("USER") or "secretariat",
             templates_dir=Path(os.environ.get("CASEDOCS_TEMPLATES") or _REPO / "templates"),
+            tsa_url=os.environ.get("CASEDOCS_TSA_URL") or None,
+            monitoring_slots=_positive(_int_env("CASEDOCS_MONITORING_SLOTS", 12), "CASEDOCS_MONITORING_SLOTS"),
         )
 
     @property

@@ -86,7 +86,8 @@ def _cosign_and_monitor(app: App, desk: Signatures, number: str) -> None:
         for person_id, name in reversed(signers):
             desk.sign(document_id, person_id, person_passphrase(name))
     for update_id in updates:
-        desk.append_to_closure_reports(number, update_id, monitor_id, person_passphrase(monitor_name))
+        desk.append_to_closure_reports(number, update_id, monitor_id, person_passphrase(monitor_name),
+                                       documents=app.documents)
 
 
 def _signed_entry(app: App, desk: Signatures, out: Path, document_id: int, folder: Path, number: str,

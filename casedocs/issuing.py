@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import ContextManager
 
@@ -32,6 +32,10 @@ from cases.models import (
 )
 from cases.store import BlobStore
 from cases.vocabulary import SideRole
+from cases.procedure import Procedure
+from cases.procedure.core import SHANGHAI
+from docgen.context import Continuation, continuation_number
+from docgen.locale import Edition
 from docgen.service import DocumentService, Rendered, Request
 from signing import (
     PKI,
@@ -46,16 +50,20 @@ from signing import (
     signatory_field,
     update_latest,
 )
+from signing.pki import load_crl
 from signing.placement import plan_for
 from signing.serialise import document_lock
 from signing.verify import VerificationReport, verify
 
 PASSPHRASE_ENV = "CASEDOCS_SECRETARIAT_PASSPHRASE"
-MONITORING_SLOTS = int(os.environ.get("CASEDOCS_MONITORING_SLOTS", "12"))
 
 
 class SigningError(CaseError):
     pass
+
+
+# Opens a unit of work that can render documents (App.documents).
+OpenDocuments = Callable[[], ContextManager[tuple[Procedure, DocumentService]]]
 
 
 # The certificate's role for each kind of signatory the record knows.
@@ -92,7 +100,19 @@ def verify_pdf(data_dir: Path, pdf: bytes) -> VerificationReport:
     roots = [root.read_bytes()] + [p.read_bytes() for p in sorted((directory / "trust").glob("*.pem"))]
     crls = [p.read_bytes() for p in sorted((directory / "crl").glob("*.crl.pem"))]
     others = [p.read_bytes() for p in sorted((directory / "chains").glob("*.pem")) if p.read_bytes().strip()]
-    return verify(pdf, roots, crls, other_certs=others)
+    report = verify(pdf, roots, crls, other_certs=others)
+    if not report.valid:
+        report.reasons[:0] = _expired_crls(crls)
+    return report
+
+
+def _expired_crls(crls: list[bytes]) -> list[str]:
+    """The likeliest cause of "revocation status unknown", named: nobody published a fresh CRL."""
+    now = datetime.now(timezone.utc)
+    return [f"the CRL of {crl.issuer.rfc4514_string()} expired on {crl.next_update_utc:%Y-%m-%d %H:%M} UTC, "
+            "so no revocation status can be established: publish a fresh one (`casedocs ca publish-crl`; an "
+            "external CA's with `casedocs ca import-crl`)"
+            for crl in map(load_crl, crls) if crl.next_update_utc is not None and crl.next_update_utc < now]
 
 
 def kind_of(instrument_id: str) -> InstrumentKind:
@@ -143,9 +163,10 @@ class Signatures:
     """The secretariat's signing desk for one data directory."""
 
     def __init__(self, db: Database, blobs: BlobStore, pki: PKI, actor: str,
-                 today: Callable[[], date], env: SigningEnv | None = None) -> None:
+                 today: Callable[[], date], env: SigningEnv | None = None, *, monitoring_slots: int = 12) -> None:
         self.db, self.blobs, self.pki, self.actor, self.today = db, blobs, pki, actor, today
         self.env = env or SigningEnv.from_pki(pki)
+        self.monitoring_slots = monitoring_slots
 
     def _audit(self, session: Session, chain: str, action: str, actor: str | None = None, **detail: object) -> None:
         audit.append(session, chain, actor or self.actor, action, on=self.today(), detail=detail)
@@ -163,25 +184,68 @@ class Signatures:
     def enrol(self, session: Session, case: Case | None, side: SideRole | None, role: str, name: str,
               passphrase: str, *, organisation: str | None = None) -> Signer:
         """Issue a signing certificate; the key is encrypted with the person's own passphrase."""
+        person_id = self._new_person_id(session, case, side, role)
+        record = self.pki.issue_person(person_id=person_id, name=name, side=side.value if side else "secretariat",
+                                       role=_PKI_ROLES[role], passphrase=passphrase, organisation=organisation)
+        return self._add_signer(session, case, side, role, name, person_id, record.serial, "enrol_signer")
+
+    def import_signer(self, session: Session, case: Case | None, side: SideRole | None, role: str, name: str,
+                      p12: bytes, p12_password: str | None, passphrase: str) -> Signer:
+        """Accept a person's own PKCS#12 (from a CA the secretariat trusts, see `trust_root`); the key is
+        re-encrypted with their passphrase, as for an enrolled person."""
+        person_id = self._new_person_id(session, case, side, role)
+        record = self.pki.import_pkcs12(p12, p12_password, person_id=person_id, name=name,
+                                        side=side.value if side else "secretariat", role=_PKI_ROLES[role],
+                                        passphrase=passphrase)
+        return self._add_signer(session, case, side, role, name, person_id, record.serial, "import_signer",
+                                fingerprint=record.fingerprint, revocable=self.revocable(person_id))
+
+    def revocable(self, person_id: str) -> bool:
+        """Whether the person's certificate says where its CA publishes revocations. Without a CRL
+        distribution point no validator checks revocation (RFC 5280; pyHanko skips even CRLs at hand)."""
+        from cryptography import x509
+
+        certificate = self.pki.certificate(self.pki.find_person(person_id).serial)
+        try:
+            certificate.extensions.get_extension_for_class(x509.CRLDistributionPoints)
+        except x509.ExtensionNotFound:
+            return False
+        return True
+
+    def _new_person_id(self, session: Session, case: Case | None, side: SideRole | None, role: str) -> str:
         if (case is None) != (side is None) or (case is None) != (role == "monitor"):
             raise InvalidInputError("a signatory belongs to a side of a case; a monitor to neither")
         if role not in _PKI_ROLES:
             raise InvalidInputError(f"unknown signatory role {role!r}; valid: {', '.join(_PKI_ROLES)}")
         if case is not None and side is not None:
-            number = len(self.signers(session, case)[side]) + 1
-            person_id = f"{case.number}-{side.value}-{number}"
-        else:
-            number = len(session.scalars(select(Signer.id).where(Signer.case_id.is_(None))).all()) + 1
-            person_id = f"MONITOR-{number}"
-        record = self.pki.issue_person(person_id=person_id, name=name, side=side.value if side else "secretariat",
-                                       role=_PKI_ROLES[role], passphrase=passphrase, organisation=organisation)
+            return f"{case.number}-{side.value}-{len(self.signers(session, case)[side]) + 1}"
+        return f"MONITOR-{len(session.scalars(select(Signer.id).where(Signer.case_id.is_(None))).all()) + 1}"
+
+    def _add_signer(self, session: Session, case: Case | None, side: SideRole | None, role: str, name: str,
+                    person_id: str, serial: str, action: str, **detail: object) -> Signer:
         signer = Signer(person_id=person_id, case_id=case.id if case else None, side=side, role=role, name=name,
-                        certificate_serial=record.serial, enrolled_on=self.today(), enrolled_by=self.actor)
+                        certificate_serial=serial, enrolled_on=self.today(), enrolled_by=self.actor)
         session.add(signer)
         session.flush()
-        self._audit(session, case.number if case else audit.SYSTEM_CHAIN, "enrol_signer", person=person_id,
-                    side=side.value if side else None, role=role, name=name, certificate=record.serial)
+        self._audit(session, case.number if case else audit.SYSTEM_CHAIN, action, person=person_id,
+                    side=side.value if side else None, role=role, name=name, certificate=serial, **detail)
         return signer
+
+    # -- trust --------------------------------------------------------------------------
+
+    def trust_root(self, pem: bytes) -> str:
+        """Accept an external CA (a side's corporate PKI, an external TSA's CA) as a trust root."""
+        fingerprint = self.pki.add_trust_root(pem)
+        with self.db.session() as session:
+            self._audit(session, audit.SYSTEM_CHAIN, "trust_root", fingerprint=fingerprint)
+        return fingerprint
+
+    def import_crl(self, data: bytes) -> str:
+        """Store an external CA's current CRL: its revocations count from now on. Returns the issuer."""
+        issuer = self.pki.add_crl(data)
+        with self.db.session() as session:
+            self._audit(session, audit.SYSTEM_CHAIN, "import_crl", issuer=issuer)
+        return issuer
 
     def revoke(self, person_id: str, reason: str) -> str:
         """Revoke the person's usable certificate and publish the CRL: they can no longer sign,
@@ -230,7 +294,7 @@ class Signatures:
             raise SigningError(f"{request.instrument} was not rendered as PDF")
         plan = plan_for(rendered.pdf, instrument_kind=kind, instrument=request.instrument,
                         signatories={role.value: len(people) for role, people in by_side.items()},
-                        monitoring_slots=MONITORING_SLOTS if kind is InstrumentKind.CLOSURE_REPORT else 0)
+                        monitoring_slots=self.monitoring_slots if kind is InstrumentKind.CLOSURE_REPORT else 0)
         sealed = seal(rendered.pdf, env=self.env, sealer=self.pki.seal_credential(), kind=kind,
                       seal_page=plan.seal_page, seal_box=plan.seal_box, signatory_fields=plan.signatory_fields,
                       monitoring_slots=plan.monitoring_slots)
@@ -288,7 +352,8 @@ class Signatures:
             return self._document(session, document_id)
 
     def _claim_freeze(self, document_id: int) -> bool:
-        """Whether this caller is the one to freeze: all fields signed, and nobody claimed it yet.
+        """Whether this caller is the one to freeze: every signatory field and monitoring slot filled,
+        and nobody claimed it yet.
 
         One conditional UPDATE decides, after this signer's slot is committed, so concurrent
         last signers (each reading before the other committed) cannot both skip or both freeze.
@@ -297,18 +362,23 @@ class Signatures:
             unsigned = select(SignatureSlot.id).where(SignatureSlot.document_id == document_id,
                                                       SignatureSlot.signed_at.is_(None)).exists()
             claimed = session.execute(update(SignedDocument)
-                                      .where(SignedDocument.id == document_id, SignedDocument.state == "signing",
+                                      .where(SignedDocument.id == document_id,
+                                             SignedDocument.state.in_(("signing", "sealed")),
+                                             SignedDocument.monitoring_used >= SignedDocument.monitoring_slots,
                                              ~unsigned)
                                       .values(state="freezing"))
             return claimed.rowcount == 1
 
     def _freeze(self, document_id: int) -> None:
+        with self.db.session() as session:
+            document = self._document(session, document_id)
+            open_state = "sealed" if document.kind == InstrumentKind.CLOSURE_REPORT.value else "signing"
         store = _DatabaseDocuments(self.db, self.blobs, self.actor, "frozen")
         try:
             update_latest(store, str(document_id), lambda current: freeze(current, env=self.env))
         except BaseException:
             with self.db.session() as session:  # release the claim so the freeze can be retried
-                self._document(session, document_id).state = "signing"
+                self._document(session, document_id).state = open_state
             raise
         with self.db.session() as session:
             document = self._document(session, document_id)
@@ -324,9 +394,9 @@ class Signatures:
             document = self._document(session, document_id)
             if document.kind != InstrumentKind.CLOSURE_REPORT.value:
                 raise SigningError(f"document {document_id} is a {document.instrument}, not a closure report")
-            if document.monitoring_used >= document.monitoring_slots:
-                raise SigningError(f"the closure report (document {document_id}) has no monitoring slot left: "
-                                   "issue a continuation report")
+            if document.monitoring_used >= document.monitoring_slots or document.state != "sealed":
+                raise SigningError(f"the closure report (document {document_id}) has no monitoring slot left "
+                                   f"(state {document.state}): append to its continuation report")
         credential = self.pki.unlock_person(monitor_person_id, passphrase)
         summary = _summary_lines(record.text)
         update_data = MonitoringUpdate(date=record.reported_on, obligation=str(obligation_number),
@@ -334,20 +404,23 @@ class Signatures:
         store = _DatabaseDocuments(self.db, self.blobs, monitor_person_id, "monitoring")
         update_latest(store, str(document_id),
                       lambda current: append_monitoring_update(current, None, credential, update_data, env=self.env))
-        with self.db.session() as session:
-            document = self._document(session, document_id)
-            document.monitoring_used += 1
+        with self.db.session() as session:  # in SQL: concurrent monitors must not lose a count
+            session.execute(update(SignedDocument).where(SignedDocument.id == document_id)
+                            .values(monitoring_used=SignedDocument.monitoring_used + 1))
         self._audit_document(document_id, "append_monitoring_update", monitor_person_id, update=record.id,
                              text_sha256=update_data.sha256)
+        if self._claim_freeze(document_id):  # the last slot: the full report is archived as it stands
+            self._freeze(document_id)
         with self.db.session() as session:
             return self._document(session, document_id)
 
     def monitors(self, session: Session) -> list[Signer]:
         return list(session.scalars(select(Signer).where(Signer.role == "monitor").order_by(Signer.id)))
 
-    def append_to_closure_reports(self, number: str, record_id: int, monitor_person_id: str,
-                                  passphrase: str) -> list[int]:
-        """Append one monitoring update to every issued closure report of the case (each edition)."""
+    def append_to_closure_reports(self, number: str, record_id: int, monitor_person_id: str, passphrase: str,
+                                  documents: OpenDocuments | None = None) -> list[int]:
+        """Append one monitoring update to the open closure report of every edition of the case; where its
+        slots are used up, first issue (through ``documents``) the continuation report that takes over."""
         with self.db.session() as session:
             case = session.scalars(select(Case).where(Case.number == number)).one()
             record = session.get(MonitoringRecord, record_id)
@@ -355,15 +428,55 @@ class Signatures:
                 raise NotFoundError(f"{number} has no monitoring update number {record_id}")
             obligations = case.agreement.obligations if case.agreement else []
             number_of = next(i + 1 for i, o in enumerate(obligations) if o.id == record.obligation_id)
-            documents = list(session.scalars(select(SignedDocument.id).where(
-                SignedDocument.case_id == case.id, SignedDocument.instrument == "closure_report")
-                .order_by(SignedDocument.id)))
-        if not documents:
+            reports = [(r.id, r.monitoring_used >= r.monitoring_slots) for r in self.open_closure_reports(session, case)]
+        if not reports:
             raise SigningError(f"{number} has no issued closure report to append to (`casedocs issue {number} "
                                "closure_report`)")
-        for document_id in documents:
+        appended = []
+        for document_id, full in reports:
+            if full:
+                if documents is None:
+                    raise SigningError(f"closure report document {document_id} is full and no document service "
+                                       "was given to issue its continuation")
+                with documents() as (proc, docs):
+                    previous = self._document(proc.session, document_id)
+                    document_id = self.issue_continuation(proc.session, docs, proc.get_case(number), previous).id
             self.append_update(document_id, record, number_of, monitor_person_id, passphrase)
-        return documents
+            appended.append(document_id)
+        return appended
+
+    @staticmethod
+    def open_closure_reports(session: Session, case: Case) -> list[SignedDocument]:
+        """Per edition, the closure report that takes monitoring updates: the newest of its chain."""
+        newest: dict[str, SignedDocument] = {}
+        for row in session.scalars(select(SignedDocument).where(SignedDocument.case_id == case.id,
+                                                               SignedDocument.instrument == "closure_report")
+                                   .order_by(SignedDocument.id)):
+            newest[row.edition] = row
+        return list(newest.values())
+
+    def issue_continuation(self, session: Session, docs: DocumentService, case: Case,
+                           previous: SignedDocument) -> SignedDocument:
+        """A continuation closure report with fresh monitoring slots, naming the sha256 of the full,
+        frozen report it continues (which stays as it is, verifiable on its own)."""
+        if previous.instrument != "closure_report":
+            raise SigningError(f"document {previous.id} is a {previous.instrument}, not a closure report")
+        if previous.monitoring_used < previous.monitoring_slots:
+            raise SigningError(f"closure report document {previous.id} still has "
+                               f"{previous.monitoring_slots - previous.monitoring_used} empty monitoring slot(s)")
+        if previous.state != "frozen" and self._claim_freeze(previous.id):  # its freeze on the last slot failed
+            self._freeze(previous.id)
+            session.refresh(previous)
+        number = (continuation_number(previous.subject) or 1) + 1  # the original report is number 1
+        continuation = Continuation(number=number, previous_sha256=previous.latest_sha256,
+                                    previous_code=previous.verification_code,
+                                    previous_issued_on=_utc(previous.sealed_at).astimezone(SHANGHAI).date())
+        request = Request("closure_report", Edition.parse(previous.edition), continuation=continuation)
+        document = self.seal_rendered(session, case, docs.render(case, request, ["pdf"]))
+        document.continues_sha256 = previous.latest_sha256
+        self._audit(session, case.number, "issue_continuation", document=document.id, continues=previous.id,
+                    continues_sha256=previous.latest_sha256, number=number)
+        return document
 
     # -- reading --------------------------------------------------------------------------
 
@@ -380,6 +493,11 @@ class Signatures:
         if document is None:
             raise NotFoundError(f"no issued document number {document_id}")
         return document
+
+
+def _utc(moment: datetime) -> datetime:
+    # SQLite hands timestamps back naive; they were stored in UTC
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def _summary_lines(text: str, width: int = 38, lines: int = 3) -> list[str]:

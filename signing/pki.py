@@ -190,15 +190,21 @@ def cert_pem(cert: x509.Certificate) -> bytes:
 
 def load_certs(data: bytes) -> list[x509.Certificate]:
     """PEM (one or many) or DER certificates."""
-    if b"-----BEGIN" in data:
-        return x509.load_pem_x509_certificates(data)
-    return [x509.load_der_x509_certificate(data)]
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_certificates(data)
+        return [x509.load_der_x509_certificate(data)]
+    except ValueError as e:
+        raise PKIError(f"not an X.509 certificate (PEM or DER): {e}") from e
 
 
 def load_crl(data: bytes) -> x509.CertificateRevocationList:
-    if b"-----BEGIN" in data:
-        return x509.load_pem_x509_crl(data)
-    return x509.load_der_x509_crl(data)
+    try:
+        if b"-----BEGIN" in data:
+            return x509.load_pem_x509_crl(data)
+        return x509.load_der_x509_crl(data)
+    except ValueError as e:
+        raise PKIError(f"not a certificate revocation list (PEM or DER): {e}") from e
 
 
 def fingerprint(cert: x509.Certificate) -> str:
@@ -592,13 +598,22 @@ class PKI:
         _atomic_write(self.dir / "trust" / f"{fp}.pem", cert_pem(cert))
         return fp
 
-    def add_crl(self, crl_data: bytes) -> None:
-        """Store the current CRL of an external CA (offline revocation data)."""
+    def add_crl(self, crl_data: bytes) -> str:
+        """Store the current CRL of an external CA we trust (offline revocation
+        data); refused unless that CA signed it. Returns the issuer's name."""
         crl = load_crl(crl_data)
+        issuer = crl.issuer.rfc4514_string()
+        signers = [c for c in self.trust_roots()[1:] if c.subject == crl.issuer]
+        if not signers:
+            raise UntrustedCertificate(f"the CRL's issuer {issuer} is not a trust root the secretariat accepts "
+                                       "(add it first with `ca trust`); our own CRL is published, not imported")
+        if not any(crl.is_signature_valid(c.public_key()) for c in signers):  # type: ignore[arg-type]
+            raise UntrustedCertificate(f"the CRL claims to come from {issuer} but its signature does not verify")
         issuer_key = hashlib.sha256(crl.issuer.public_bytes()).hexdigest()[:32]
         _atomic_write(
             self.dir / "crl" / f"external-{issuer_key}.crl.pem", crl.public_bytes(serialization.Encoding.PEM)
         )
+        return issuer
 
     # -- revocation --------------------------------------------------------------
     def revoke(self, serial: str | int, reason: x509.ReasonFlags = x509.ReasonFlags.unspecified) -> x509.CertificateRevocationList:

@@ -178,11 +178,13 @@ def external_ca(common_name: str) -> tuple[x509.Certificate, ec.EllipticCurvePri
     return cert, key
 
 
-def external_p12(ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey, name: str, password: bytes) -> bytes:
-    """A PKCS#12 bundle (key, certificate, CA) such as a side would hand over."""
+def external_p12(ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey, name: str, password: bytes,
+                 crl_url: str | None = None) -> bytes:
+    """A PKCS#12 bundle (key, certificate, CA) such as a side would hand over; with ``crl_url`` the
+    certificate declares where its CA publishes revocations (without one it cannot be revoked)."""
     key = ec.generate_private_key(ec.SECP256R1())
     now = dt.datetime.now(dt.timezone.utc)
-    cert = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)]))
         .issuer_name(ca.subject)
@@ -194,8 +196,11 @@ def external_p12(ca: x509.Certificate, ca_key: ec.EllipticCurvePrivateKey, name:
         .add_extension(
             x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
         )
-        .sign(ca_key, hashes.SHA256())
     )
+    if crl_url is not None:
+        point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
+    cert = builder.sign(ca_key, hashes.SHA256())
     return pkcs12.serialize_key_and_certificates(
         b"ext", key, cert, [ca], BestAvailableEncryption(password)  # type: ignore[arg-type]
     )

@@ -1,4 +1,4 @@
-"""`casedocs signer`, `issue`, `sign`, `monitor`, `verify`, `ca export`."""
+"""`casedocs signer`, `issue`, `sign`, `monitor`, `verify`, `ca`."""
 from __future__ import annotations
 
 import os
@@ -65,6 +65,36 @@ def signer_enrol(number: str | None, side: str | None, role: str, name: str, org
         signer = desk.enrol(proc.session, case, SideRole(side) if side else None, role, name, passphrase,
                             organisation=organisation)
         person_id = signer.person_id
+    app.close()
+    click.echo(person_id)
+
+
+@signer_group.command("import-p12")
+@click.argument("number", metavar="CASE", required=False)
+@click.option("--side", type=click.Choice([r.value for r in SideRole]))
+@click.option("--role", type=click.Choice(["representative", "member", "agent", "monitor"]), required=True)
+@click.option("--name", required=True)
+@click.option("--p12", "p12_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="The person's PKCS#12 file (key and certificate from a CA added with `ca trust`).")
+@click.option("--p12-password-env", default=None, metavar="VAR",
+              help="Environment variable holding the PKCS#12 file's password (asked otherwise).")
+@passphrase_env
+@data_option
+def signer_import_p12(number: str | None, side: str | None, role: str, name: str, p12_path: Path,
+                      p12_password_env: str | None, passphrase_env: str | None, settings: Settings) -> None:
+    """Accept a person's own certificate and key; the key is re-encrypted with their passphrase."""
+    app = App(settings)
+    with domain_errors(), app.procedure() as proc:
+        desk = app.signatures(_secretariat())
+        p12_password = _secret(f"Password of {p12_path.name}", p12_password_env)
+        passphrase = _secret(f"Passphrase for {name}", passphrase_env)
+        case = proc.get_case(number) if number else None
+        signer = desk.import_signer(proc.session, case, SideRole(side) if side else None, role, name,
+                                    p12_path.read_bytes(), p12_password, passphrase)
+        person_id = signer.person_id
+        if not desk.revocable(person_id):
+            click.echo("warning: this certificate names no CRL distribution point, so its revocation can never "
+                       "be checked; prefer a certificate that does", err=True)
     app.close()
     click.echo(person_id)
 
@@ -158,7 +188,8 @@ def monitor(number: str, obligation: int, status: str, text: str, monitor_id: st
                                                    on or app.today())
             record_id = record.id
         documents = desk.append_to_closure_reports(number, record_id, monitor_id,
-                                                   _secret(f"Passphrase for {monitor_id}", passphrase_env))
+                                                   _secret(f"Passphrase for {monitor_id}", passphrase_env),
+                                                   documents=app.documents)
     app.close()
     click.echo(f"{number}: monitoring update {record_id} appended to closure report document(s) "
                + ", ".join(str(d) for d in documents))
@@ -218,6 +249,30 @@ def ca_publish_crl(settings: Settings) -> None:
         crl = app.signatures(_secretariat()).pki.publish_crl()
     app.close()
     click.echo(f"CRL published; next update {crl.next_update_utc:%Y-%m-%d %H:%M} UTC")
+
+
+@ca_group.command("trust")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_option
+def ca_trust(path: Path, settings: Settings) -> None:
+    """Accept an external CA (PEM or DER): a side's corporate PKI, or an external TSA's CA."""
+    app = App(settings)
+    with domain_errors():
+        fingerprint = app.signatures(_secretariat()).trust_root(path.read_bytes())
+    app.close()
+    click.echo(f"trusted: sha256 {fingerprint}")
+
+
+@ca_group.command("import-crl")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_option
+def ca_import_crl(path: Path, settings: Settings) -> None:
+    """Store the current CRL of a trusted external CA (revocation is checked offline)."""
+    app = App(settings)
+    with domain_errors():
+        issuer = app.signatures(_secretariat()).import_crl(path.read_bytes())
+    app.close()
+    click.echo(f"CRL of {issuer} imported")
 
 
 @ca_group.command("export")

@@ -1,0 +1,86 @@
+"""When a sealed closure report's monitoring slots run out: frozen as it stands, continued by a new sealed report."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from casedocs.app import App
+from casedocs.cli import main
+from casedocs.config import Settings
+from casedocs.demo import run_demo_cases
+from casedocs.issuing import SigningError, verify_pdf
+from cases.models import AuditEvent, SignedDocument
+from cases.vocabulary import ObligationStatus
+from docgen.locale import Edition
+from docgen.service import Request
+from tests.test_docgen import pdf_text
+
+pytestmark = pytest.mark.slow
+SECRET = "secretariat passphrase for tests"
+NUMBER = "MVC-2025-0002"
+MONITOR_PASSPHRASE = "passphrase of the monitor for tests"
+
+
+@pytest.fixture()
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
+    monkeypatch.setenv("CASEDOCS_SECRETARIAT_PASSPHRASE", SECRET)
+    settings = replace(Settings.load(tmp_path / "data"), converter_processes=1, monitoring_slots=2)
+    application = App(settings, today=lambda: date(2026, 11, 25))
+    assert application.init(SECRET)
+    with application.procedure() as proc:
+        run_demo_cases(proc)
+    yield application
+    application.close()
+
+
+def test_a_full_closure_report_is_frozen_and_continued(app: App, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    desk = app.signatures(SECRET)
+    with app.procedure() as proc:
+        monitor = desk.enrol(proc.session, None, None, "monitor", "Li Na", MONITOR_PASSPHRASE).person_id
+        case = proc.get_case(NUMBER)
+        updates = [u.id for u in case.monitoring_updates]
+        obligation = case.agreement.obligations[0].id
+    with app.documents() as (proc, docs):
+        first = desk.issue(proc.session, docs, proc.get_case(NUMBER), Request("closure_report", Edition.ZH)).id
+    for update in updates:  # the demo case's two updates fill both slots
+        assert desk.append_to_closure_reports(NUMBER, update, monitor, MONITOR_PASSPHRASE,
+                                              documents=app.documents) == [first]
+    full = desk.latest(first)
+    report = verify_pdf(app.settings.data_dir, full)
+    assert report.valid and report.frozen, report.reasons
+    assert [s.field for s in report.signatures] == ["seal-secretariat", "monitor-01", "monitor-02"]
+    with pytest.raises(SigningError, match="no monitoring slot left"):
+        desk.append_update(first, None, 1, monitor, MONITOR_PASSPHRASE)  # type: ignore[arg-type]
+
+    # The third update, through the command line: a continuation report is issued, sealed and signed.
+    monkeypatch.setenv("MONITOR_PASS", MONITOR_PASSPHRASE)
+    result = CliRunner().invoke(main, ["monitor", NUMBER, "--obligation", str(obligation), "--status",
+                                       ObligationStatus.IN_PROGRESS.value, "--text", "第三次监测：安置房已完工80%。",
+                                       "--monitor", monitor, "--on", "2026-11-20", "--passphrase-env", "MONITOR_PASS",
+                                       "--data", str(app.settings.data_dir)])
+    assert result.exit_code == 0, result.output
+    continuation = int(re.search(r"document\(s\) (\d+)", result.output).group(1))  # type: ignore[union-attr]
+    assert continuation != first
+    assert desk.latest(first) == full  # the full report is never touched again
+
+    pdf = desk.latest(continuation)
+    report = verify_pdf(app.settings.data_dir, pdf)
+    assert report.valid and not report.frozen, report.reasons
+    assert [s.field for s in report.signatures] == ["seal-secretariat", "monitor-01"]
+    text = re.sub(r"\s+", "", pdf_text(pdf, tmp_path))
+    from hashlib import sha256
+
+    previous = sha256(full).hexdigest()
+    assert previous in text and "续报" in text
+    with app.procedure() as proc:
+        row = proc.session.get(SignedDocument, continuation)
+        assert row is not None and row.subject == "continuation:2" and row.continues_sha256 == previous
+        assert "issue_continuation" in set(proc.session.scalars(select(AuditEvent.action)))
