@@ -398,9 +398,9 @@ class Signatures:
                 raise SigningError(f"the closure report (document {document_id}) has no monitoring slot left "
                                    f"(state {document.state}): append to its continuation report")
         credential = self.pki.unlock_person(monitor_person_id, passphrase)
-        summary = _summary_lines(record.text)
         update_data = MonitoringUpdate(date=record.reported_on, obligation=str(obligation_number),
-                                       status=record.status.value, summary_lines=summary, full_text=record.text)
+                                       status=f"{record.status.zh} {record.status.en}",
+                                       summary_lines=_summary(record.text), full_text=record.text)
         store = _DatabaseDocuments(self.db, self.blobs, monitor_person_id, "monitoring")
         update_latest(store, str(document_id),
                       lambda current: append_monitoring_update(current, None, credential, update_data, env=self.env))
@@ -500,10 +500,7 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
-def _summary_lines(text: str, width: int = 38, lines: int = 3) -> list[str]:
-    """A short summary for the visible appearance; the full text stays in the record (its sha256 is shown)."""
-    words = re.sub(r"\s+", " ", text).strip()
-    out = [words[i:i + width] for i in range(0, min(len(words), width * lines), width)]
-    if len(words) > width * lines:
-        out[-1] = out[-1][:-1] + "…"
-    return out
+def _summary(text: str, limit: int = 400) -> list[str]:
+    """The appearance wraps (and cuts with an ellipsis) the summary itself; the full text stays in the
+    record and its sha256 is shown. Only a generous prefix is passed: three lines is all that shows."""
+    return [re.sub(r"\s+", " ", text).strip()[:limit]]

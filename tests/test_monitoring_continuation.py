@@ -28,14 +28,19 @@ NUMBER = "MVC-2025-0002"
 MONITOR_PASSPHRASE = "passphrase of the monitor for tests"
 
 
-@pytest.fixture()
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
-    monkeypatch.setenv("CASEDOCS_SECRETARIAT_PASSPHRASE", SECRET)
-    settings = replace(Settings.load(tmp_path / "data"), converter_processes=1, monitoring_slots=2)
+def demo_app(data: Path, monitoring_slots: int) -> App:
+    settings = replace(Settings.load(data), converter_processes=1, monitoring_slots=monitoring_slots)
     application = App(settings, today=lambda: date(2026, 11, 25))
     assert application.init(SECRET)
     with application.procedure() as proc:
         run_demo_cases(proc)
+    return application
+
+
+@pytest.fixture()
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
+    monkeypatch.setenv("CASEDOCS_SECRETARIAT_PASSPHRASE", SECRET)
+    application = demo_app(tmp_path / "data", monitoring_slots=2)
     yield application
     application.close()
 
@@ -84,3 +89,55 @@ def test_a_full_closure_report_is_frozen_and_continued(app: App, tmp_path: Path,
         row = proc.session.get(SignedDocument, continuation)
         assert row is not None and row.subject == "continuation:2" and row.continues_sha256 == previous
         assert "issue_continuation" in set(proc.session.scalars(select(AuditEvent.action)))
+
+
+def test_twelve_updates_on_the_bilingual_closure_report_validate_and_show(tmp_path: Path) -> None:
+    """The real template, the default twelve slots, the edition where placement is hardest."""
+    import subprocess
+
+    from PIL import Image
+
+    from signing.placement import plan_for
+
+    app = demo_app(tmp_path / "data", monitoring_slots=12)
+    desk = app.signatures(SECRET)
+    with app.procedure() as proc:
+        monitor = desk.enrol(proc.session, None, None, "monitor", "李娜", MONITOR_PASSPHRASE).person_id
+        case = proc.get_case(NUMBER)
+        obligations = [o.id for o in case.agreement.obligations]
+        updates = [u.id for u in case.monitoring_updates]
+        for i in range(12 - len(updates)):
+            updates.append(proc.record_monitoring_update(
+                case, obligations[i % len(obligations)], "李娜", ObligationStatus.IN_PROGRESS,
+                f"第{i + 3}次监测：社区饮用水取样点水质达标。Round {i + 3}: drinking water within limits.",
+                date(2026, 10, 21)).id)
+    with app.documents() as (proc, docs):
+        rendered = docs.render(proc.get_case(NUMBER), Request("closure_report", Edition.BILINGUAL), ["pdf"])
+        slots = plan_for(rendered.pdf, instrument_kind="closure_report", monitoring_slots=12).monitoring_slots
+        document = desk.seal_rendered(proc.session, proc.get_case(NUMBER), rendered).id
+    for update in updates:
+        assert desk.append_to_closure_reports(NUMBER, update, monitor, MONITOR_PASSPHRASE) == [document]
+    pdf = desk.latest(document)
+    report = verify_pdf(app.settings.data_dir, pdf)
+    assert report.valid and report.frozen, report.reasons
+    assert [s.field for s in report.signatures] == ["seal-secretariat", *(f"monitor-{i:02d}" for i in range(1, 13))]
+    # every update after the seal and after each earlier update is form filling; the last is followed
+    # only by the freeze (validation data and the archive time-stamp)
+    assert [s.modification_level for s in report.signatures] == ["FORM_FILLING"] * 12 + ["LTA_UPDATES"]
+
+    page = slots[0].page
+    assert {s.page for s in slots} == {page}
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    dpi = 72
+    subprocess.run(["pdftoppm", "-f", str(page + 1), "-l", str(page + 1), "-r", str(dpi), "-gray", "-png",
+                    str(tmp_path / "report.pdf"), str(tmp_path / "page")], check=True)
+    (png,) = tmp_path.glob("page*.png")
+    image = Image.open(png)
+    for slot in slots:
+        x1, y1, x2, y2 = slot.box
+        crop = image.crop((int(x1), int(image.height - y2), int(x2), int(image.height - y1)))
+        inked = sum(1 for value in crop.tobytes() if value < 128)
+        assert inked > 400, f"{slot.name}: its appearance is blank ({inked} dark pixels)"
+    text = pdf_text(pdf, tmp_path)
+    assert "第14次监测" not in text and "监测" in text
+    app.close()
