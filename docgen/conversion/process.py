@@ -40,10 +40,14 @@ def default_unoserver() -> Path:
     return _REPO_ROOT / ".venv-uno" / "bin" / "unoserver"
 
 
-def _server_env() -> dict[str, str]:
+def _server_env(temp_dir: Path) -> dict[str, str]:
     # unoserver runs on Debian's Python: a PYTHONPATH/PYTHONHOME meant for the
     # project's interpreter would make it import the wrong packages (or none).
-    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    # LibreOffice's own temporary files (lu*.tmp) go where TMPDIR says; in the
+    # slot's directory, those a killed process leaves are wiped at its restart.
+    env["TMPDIR"] = str(temp_dir)
+    return env
 
 
 # --- the XML-RPC side -------------------------------------------------------
@@ -170,7 +174,7 @@ class UnoServerProcess:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     start_new_session=True,  # own process group: see module docstring
-                    env=_server_env(),
+                    env=_server_env(self._dir / "tmp"),
                 )
 
     def _fresh_dirs(self) -> None:
