@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
 from casedocs.app import App
 from casedocs.commands.options import ISO_DATE, data_option, domain_errors, fail, json_option, print_json
 from casedocs.config import Settings
-from casedocs.issuing import verify_pdf
+from casedocs.issuing import Signatures, verify_pdf
 from cases.documents import find_by_code
 from cases.instruments import INSTRUMENTS
 from cases.vocabulary import ObligationStatus, SideRole
@@ -35,6 +37,19 @@ def _secretariat() -> str | None:
     from casedocs.issuing import PASSPHRASE_ENV
 
     return os.environ.get(PASSPHRASE_ENV) or _secret("Secretariat passphrase", None)
+
+
+T = TypeVar("T")
+
+
+def _at_desk(settings: Settings, act: Callable[[Signatures], T]) -> T:
+    """One act of the secretariat's signing desk, with its keys unlocked and errors reported."""
+    app = App(settings)
+    try:
+        with domain_errors():
+            return act(app.signatures(_secretariat()))
+    finally:
+        app.close()
 
 
 passphrase_env = click.option("--passphrase-env", default=None, metavar="VAR",
@@ -106,10 +121,7 @@ def signer_import_p12(number: str | None, side: str | None, role: str, name: str
 @data_option
 def signer_revoke(person_id: str, reason: str, settings: Settings) -> None:
     """Revoke a person's certificate and publish the CRL."""
-    app = App(settings)
-    with domain_errors():
-        serial = app.signatures(_secretariat()).revoke(person_id, reason)
-    app.close()
+    serial = _at_desk(settings, lambda desk: desk.revoke(person_id, reason))
     click.echo(f"{person_id}: certificate {serial} revoked ({reason}); CRL published")
 
 
@@ -244,10 +256,7 @@ def ca_group() -> None:
 @data_option
 def ca_publish_crl(settings: Settings) -> None:
     """Publish a fresh CRL (valid 7 days: schedule this at least weekly, or every signature turns untrusted)."""
-    app = App(settings)
-    with domain_errors():
-        crl = app.signatures(_secretariat()).pki.publish_crl()
-    app.close()
+    crl = _at_desk(settings, lambda desk: desk.pki.publish_crl())
     click.echo(f"CRL published; next update {crl.next_update_utc:%Y-%m-%d %H:%M} UTC")
 
 
@@ -256,10 +265,7 @@ def ca_publish_crl(settings: Settings) -> None:
 @data_option
 def ca_trust(path: Path, settings: Settings) -> None:
     """Accept an external CA (PEM or DER): a side's corporate PKI, or an external TSA's CA."""
-    app = App(settings)
-    with domain_errors():
-        fingerprint = app.signatures(_secretariat()).trust_root(path.read_bytes())
-    app.close()
+    fingerprint = _at_desk(settings, lambda desk: desk.trust_root(path.read_bytes()))
     click.echo(f"trusted: sha256 {fingerprint}")
 
 
@@ -268,10 +274,7 @@ def ca_trust(path: Path, settings: Settings) -> None:
 @data_option
 def ca_import_crl(path: Path, settings: Settings) -> None:
     """Store the current CRL of a trusted external CA (revocation is checked offline)."""
-    app = App(settings)
-    with domain_errors():
-        issuer = app.signatures(_secretariat()).import_crl(path.read_bytes())
-    app.close()
+    issuer = _at_desk(settings, lambda desk: desk.import_crl(path.read_bytes()))
     click.echo(f"CRL of {issuer} imported")
 
 
