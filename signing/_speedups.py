@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import binascii
 import functools
+import logging
 import threading
 from typing import Any
 
@@ -172,7 +173,23 @@ def ldap_string_prep_cached(self: NameTypeAndValue, string: Any) -> Any:
     return _string_prep(string)
 
 
+# The versions these replacements were checked against, function by function
+# (tests/test_signing_seal.py compares every report with and without them).
+TESTED_WITH = {"pyHanko": "0.38.", "asn1crypto": "1.5."}
+
+
+def _tested_versions() -> bool:
+    from importlib.metadata import version
+
+    return all(version(package).startswith(prefix) for package, prefix in TESTED_WITH.items())
+
+
 def install() -> None:
+    """Install the speed-ups, unless pyHanko or asn1crypto is not the version they were checked
+    against: then everything stays original (slower, never different)."""
+    if not _tested_versions():
+        logging.getLogger(__name__).warning("signing speed-ups off: written for %s", TESTED_WITH)
+        return
     with _lock:
         generic.read_hex_string_from_stream = fast_read_hex_string_from_stream  # type: ignore[assignment]
         policies._find_orphans = find_orphans_once  # type: ignore[assignment]

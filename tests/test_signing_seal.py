@@ -249,3 +249,20 @@ def test_speedups_change_no_verification_result(pki: PKI, env: SigningEnv, monke
     assert fast["intact"]["valid"] is True
     assert not any(r["valid"] for name, r in fast.items() if name != "intact")
     assert fast["revoked"]["signatures"][-1]["revoked"] is True
+
+
+def test_speedups_stay_off_for_versions_they_were_not_checked_against(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pyhanko.pdf_utils import generic
+
+    from signing import _speedups
+
+    _speedups.uninstall()
+    try:
+        monkeypatch.setattr(_speedups, "TESTED_WITH", {"pyHanko": "99."})
+        _speedups.install()
+        assert generic.read_hex_string_from_stream is _speedups.original()
+        monkeypatch.undo()
+        _speedups.install()
+        assert generic.read_hex_string_from_stream is _speedups.fast_read_hex_string_from_stream
+    finally:
+        _speedups.install()
