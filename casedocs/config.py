@@ -7,6 +7,7 @@ from pathlib import Path
 
 
 _REPO = Path(__file__).resolve().parent.parent
+DEFAULT_MONITORING_SLOTS = 12
 
 
 def _int_env(name: str, default: int) -> int:
@@ -46,7 +47,7 @@ class Settings:
     templates_dir: Path
     # An external RFC 3161 time-stamp authority; None = the mechanism's own, in-process TSA.
     tsa_url: str | None = None
-    monitoring_slots: int = 12
+    monitoring_slots: int = DEFAULT_MONITORING_SLOTS
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None) -> "Settings":
@@ -62,7 +63,8 @@ class Settings:
             actor=os.environ.get("CASEDOCS_ACTOR") or os.environ.get("USER") or "secretariat",
             templates_dir=Path(os.environ.get("CASEDOCS_TEMPLATES") or _REPO / "templates"),
             tsa_url=os.environ.get("CASEDOCS_TSA_URL") or None,
-            monitoring_slots=_positive(_int_env("CASEDOCS_MONITORING_SLOTS", 12), "CASEDOCS_MONITORING_SLOTS"),
+            monitoring_slots=_positive(_int_env("CASEDOCS_MONITORING_SLOTS", DEFAULT_MONITORING_SLOTS),
+                                       "CASEDOCS_MONITORING_SLOTS"),
         )
 
     @property

@@ -30,6 +30,7 @@ from cases.models import (
     Signer,
     utcnow,
 )
+from casedocs.config import DEFAULT_MONITORING_SLOTS
 from cases.store import BlobStore
 from cases.vocabulary import SideRole
 from cases.procedure import Procedure
@@ -163,7 +164,8 @@ class Signatures:
     """The secretariat's signing desk for one data directory."""
 
     def __init__(self, db: Database, blobs: BlobStore, pki: PKI, actor: str,
-                 today: Callable[[], date], env: SigningEnv | None = None, *, monitoring_slots: int = 12) -> None:
+                 today: Callable[[], date], env: SigningEnv | None = None, *,
+                 monitoring_slots: int = DEFAULT_MONITORING_SLOTS) -> None:
         self.db, self.blobs, self.pki, self.actor, self.today = db, blobs, pki, actor, today
         self.env = env or SigningEnv.from_pki(pki)
         self.monitoring_slots = monitoring_slots
@@ -467,10 +469,13 @@ class Signatures:
         if previous.state != "frozen" and self._claim_freeze(previous.id):  # its freeze on the last slot failed
             self._freeze(previous.id)
             session.refresh(previous)
+        if previous.state != "frozen":  # the continuation must name the final bytes, not ones about to grow
+            raise SigningError(f"closure report document {previous.id} is being frozen ({previous.state}); "
+                               "try again in a moment")
         number = (continuation_number(previous.subject) or 1) + 1  # the original report is number 1
         continuation = Continuation(number=number, previous_sha256=previous.latest_sha256,
                                     previous_code=previous.verification_code,
-                                    previous_issued_on=_utc(previous.sealed_at).astimezone(SHANGHAI).date())
+                                    previous_issued_on=previous.sealed_at.astimezone(SHANGHAI).date())
         request = Request("closure_report", Edition.parse(previous.edition), continuation=continuation)
         document = self.seal_rendered(session, case, docs.render(case, request, ["pdf"]))
         document.continues_sha256 = previous.latest_sha256
@@ -493,11 +498,6 @@ class Signatures:
         if document is None:
             raise NotFoundError(f"no issued document number {document_id}")
         return document
-
-
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands timestamps back naive; they were stored in UTC
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def _summary(text: str, limit: int = 400) -> list[str]:
