@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path as FilePath
+from typing import Any
 
 from cases.application import AgentIn, FileIn, load_application_file
-from cases.models import Case
+from cases.models import Case, SupportResource
 from cases.procedure import AgreementTerms, ClosureTerms, ObligationTerms, Procedure
 from cases.rules import Unit
 from cases.vocabulary import (
@@ -239,11 +240,11 @@ def _b64(text: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def _roster(proc: Procedure) -> dict:  # type: ignore[type-arg]
+def _roster(proc: Procedure) -> dict[str, Any]:
     """The support resources the sample case draws on (reused if already on the roster)."""
     existing = {(r.kind, r.name): r for r in proc.roster()}
 
-    def resource(kind: ResourceKind, name: str, **kwargs):  # type: ignore[no-untyped-def]
+    def resource(kind: ResourceKind, name: str, **kwargs: Any) -> SupportResource:
         return existing.get((kind, name)) or proc.add_resource(kind, name, **kwargs)
 
     return {

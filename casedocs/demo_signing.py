@@ -7,27 +7,30 @@ The passphrases are the demo's own, printed by the demo: never use them for real
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casedocs.app import App
-from casedocs.paperwork import write_paperwork
-from casedocs.issuing import Signatures, verify_pdf
+from casedocs.services import cosigning, enrolment, issuing, monitoring
+from casedocs.services.desk import Desk, latest, pki_dir
+from casedocs.services.rendering import Progress, file_name, write_manifest, write_paperwork
+from casedocs.services.verification import verify_pdf
 from cases.errors import CaseError
-from cases.instruments import get_instrument
+from cases.instruments import get_instrument, subject_text
 from cases.models import Case, SignedDocument
-from cases.vocabulary import SideRole
+from cases.vocabulary import SideRole, SignerRole
 from docgen.locale import Edition
 from docgen.service import Rendered
 
 DEMO_SECRETARIAT_PASSPHRASE = "demo secretariat passphrase — not for real keys"
 SIGNED_EDITIONS = (Edition.ZH, Edition.EN)
-SIGNATORIES = {SideRole.APPLICANT: [("representative", "Jean-Pierre Mwamba"), ("representative", "Esther Ilunga")],
-               SideRole.RESPONDENT: [("member", "李强 (legal representative, 华钴精炼有限公司)"),
-                                     ("agent", "张伟 (Zhang Wei)")]}
+SIGNATORIES = {SideRole.APPLICANT: [(SignerRole.REPRESENTATIVE, "Jean-Pierre Mwamba"),
+                                    (SignerRole.REPRESENTATIVE, "Esther Ilunga")],
+               SideRole.RESPONDENT: [(SignerRole.MEMBER, "李强 (legal representative, 华钴精炼有限公司)"),
+                                     (SignerRole.AGENT, "张伟 (Zhang Wei)")]}
 MONITOR = "Secretariat monitoring officer Li Na"
 
 
@@ -35,10 +38,11 @@ def person_passphrase(name: str) -> str:
     return f"demo passphrase of {name}"
 
 
-def write_signed_paperwork(app: App, numbers: list[str], out: Path) -> dict:  # type: ignore[type-arg]
+def write_signed_paperwork(app: App, numbers: list[str], out: Path,
+                           progress: Progress | None = None) -> dict[str, Any]:
     """Render, seal, co-sign and append; return the manifest (signed PDFs marked "signed": true)."""
     app.init(DEMO_SECRETARIAT_PASSPHRASE)
-    desk = app.signatures(DEMO_SECRETARIAT_PASSPHRASE, actor="demo officer")
+    desk = app.desk(DEMO_SECRETARIAT_PASSPHRASE, actor="demo officer")
     sealed: list[tuple[int, Path, str, Rendered]] = []
     with app.documents(actor="demo officer") as (proc, docs):
         cases = [proc.get_case(n) for n in numbers]
@@ -48,58 +52,59 @@ def write_signed_paperwork(app: App, numbers: list[str], out: Path) -> dict:  # 
             for rendered in results:
                 if rendered.request.edition in SIGNED_EDITIONS and \
                         get_instrument(rendered.request.instrument).issued_by_secretariat:
-                    sealed.append((desk.seal_rendered(proc.session, case, rendered).id, folder, case.number,
-                                   rendered))
+                    document = issuing.seal_rendered(desk, proc.session, case, rendered)
+                    sealed.append((document.id, folder, case.number, rendered))
             return []
 
-        manifest = write_paperwork(docs, cases, out, after_case=seal_case)
+        manifest = write_paperwork(docs, cases, out, after_case=seal_case, progress=progress)
     _cosign_and_monitor(app, desk, numbers[0])
     for document_id, folder, number, rendered in sealed:
         manifest["documents"].append(_signed_entry(app, desk, out, document_id, folder, number, rendered))
-    (out / "ca.pem").write_bytes((app.settings.data_dir / "pki" / "ca" / "root.pem").read_bytes())
-    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "ca.pem").write_bytes((pki_dir(app.settings.data_dir) / "ca" / "root.pem").read_bytes())
+    write_manifest(out, manifest)
     return manifest
 
 
-def _enrol(desk: Signatures, session: Session, case: Case) -> None:
-    if any(desk.signers(session, case).values()):
+def _enrol(desk: Desk, session: Session, case: Case) -> None:
+    if any(enrolment.signers(session, case).values()):
         return
     for side, people in SIGNATORIES.items():
         for role, name in people:
-            desk.enrol(session, case, side, role, name, person_passphrase(name))
-    if not desk.monitors(session):
-        desk.enrol(session, None, None, "monitor", MONITOR, person_passphrase(MONITOR))
+            enrolment.enrol(desk, session, case, side, role, name, person_passphrase(name))
+    if not enrolment.monitors(session):
+        enrolment.enrol(desk, session, None, None, SignerRole.MONITOR, MONITOR, person_passphrase(MONITOR))
 
 
-def _cosign_and_monitor(app: App, desk: Signatures, number: str) -> None:
+def _cosign_and_monitor(app: App, desk: Desk, number: str) -> None:
     """Both sides co-sign the agreement (respondent's signatories first: order does not matter),
     then each monitoring update of the record is appended to the closure reports."""
     with app.procedure() as proc:
         case = proc.get_case(number)
         agreements = list(proc.session.scalars(select(SignedDocument.id).where(
             SignedDocument.case_id == case.id, SignedDocument.instrument == "agreement")))
-        signers = [(s.person_id, s.name) for people in desk.signers(proc.session, case).values() for s in people]
+        signers = [(s.person_id, s.name) for people in enrolment.signers(proc.session, case).values() for s in people]
         updates = [u.id for u in case.monitoring_updates]
-        monitor = desk.monitors(proc.session)[0]
+        monitor = enrolment.monitors(proc.session)[0]
         monitor_id, monitor_name = monitor.person_id, monitor.name
     for document_id in agreements:
         for person_id, name in reversed(signers):
-            desk.sign(document_id, person_id, person_passphrase(name))
+            cosigning.sign(desk, document_id, person_id, person_passphrase(name))
     for update_id in updates:
-        desk.append_to_closure_reports(number, update_id, monitor_id, person_passphrase(monitor_name),
-                                       documents=app.documents)
+        monitoring.append_to_closure_reports(desk, number, update_id, monitor_id,
+                                             person_passphrase(monitor_name), rendering=app.rendering())
 
 
-def _signed_entry(app: App, desk: Signatures, out: Path, document_id: int, folder: Path, number: str,
+def _signed_entry(app: App, desk: Desk, out: Path, document_id: int, folder: Path, number: str,
                   rendered: Rendered) -> dict[str, object]:
-    data = desk.latest(document_id)
+    data = latest(desk, document_id)
     report = verify_pdf(app.settings.data_dir, data)
     if not report.valid:
         raise CaseError(f"the sealed {rendered.name} of {number} does not verify: {'; '.join(report.reasons)}")
-    relative = folder / "signed" / rendered.request.edition.value / f"{rendered.name.rsplit('.', 1)[0]}.pdf"
+    relative = folder / "signed" / rendered.request.edition.value / file_name(rendered, "pdf")
     (out / relative).parent.mkdir(parents=True, exist_ok=True)
     (out / relative).write_bytes(data)
-    return {"case": number, "instrument": rendered.request.instrument, "subject": rendered.request.subject or None,
+    return {"case": number, "instrument": rendered.request.instrument,
+            "subject": subject_text(rendered.request.subject) or None,
             "lang": rendered.request.edition.value, "format": "pdf", "path": relative.as_posix(),
             "sha256": hashlib.sha256(data).hexdigest(), "version": rendered.version,
             "verification_code": rendered.code, "signed": True, "document": document_id,

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path as FilePath
@@ -20,6 +19,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from cases.errors import InvalidInputError
+from cases.files import load_json, read_inside
+from cases.store import MAX_UPLOAD_BYTES
 from cases.vocabulary import Channel, ConfidentialityAudience, PartyCategory, Standard
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -58,16 +59,16 @@ class FileIn(_Form):
         return self.name or FilePath(self.file or "").name
 
     def read(self, base_dir: FilePath) -> bytes:
+        """The file's bytes; a path must name a file inside `base_dir` (cases.files.resolve_inside)."""
         if self.content_base64 is not None:
             try:
                 return base64.b64decode(self.content_base64, validate=True)
             except (binascii.Error, ValueError):
                 raise InvalidInputError(f"exhibit {self.title!r}: content_base64 is not valid base64") from None
-        path = (base_dir / (self.file or "")).resolve()
         try:
-            return path.read_bytes()
-        except OSError as error:
-            raise InvalidInputError(f"exhibit {self.title!r}: cannot read {path}: {error.strerror}") from None
+            return read_inside(base_dir, self.file or "", limit=MAX_UPLOAD_BYTES)
+        except InvalidInputError as error:
+            raise InvalidInputError(f"exhibit {self.title!r}: {error}") from None
 
 
 class PartyIn(_Form):
@@ -195,11 +196,7 @@ def load_application_file(path: FilePath) -> ApplicationForm:
         raw = path.read_bytes()
     except OSError as error:
         raise InvalidInputError(f"cannot read {path}: {error.strerror}") from None
-    try:
-        json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise InvalidInputError(f"{path}: not valid JSON: {error.msg} at line {error.lineno} "
-                                f"column {error.colno}") from None
+    load_json(raw, str(path))
     return parse_application(raw)
 
 

@@ -76,7 +76,7 @@ class ChineseOfficialCalendar:
     def _estimate_is_working_day(self, day: date) -> bool:
         estimate = self._estimates.get(day.year)
         if estimate is None:
-            estimate = holidays.China(years=day.year)
+            estimate = holidays.country_holidays("CN", years=day.year)
             self._estimates[day.year] = estimate
         if day in estimate:
             return False

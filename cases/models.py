@@ -26,6 +26,8 @@ from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from cases.errors import ImmutableVersionError
+from cases.instruments.subject import Subject, SubjectType
+from cases.lifecycle import DocumentKind, DocumentState, VersionStage, VersionStatus
 from cases.vocabulary import (
     AppointmentRole,
     Channel,
@@ -38,6 +40,7 @@ from cases.vocabulary import (
     ResourceKind,
     RiskLevel,
     SideRole,
+    SignerRole,
     Stage,
     Standard,
     TerminationGround,
@@ -99,6 +102,11 @@ class Base(DeclarativeBase):
         Channel: _enum(Channel),
         DeadlineOutcome: _enum(DeadlineOutcome),
         RiskLevel: _enum(RiskLevel),
+        SignerRole: _enum(SignerRole),
+        VersionStage: _enum(VersionStage),
+        VersionStatus: _enum(VersionStatus),
+        DocumentKind: _enum(DocumentKind),
+        DocumentState: _enum(DocumentState),
     }
 
 
@@ -302,7 +310,8 @@ class Delivery(Base):
     instrument: Mapped[str] = mapped_column(String(40))
     addressee_side: Mapped[Optional[SideRole]]
     addressee: Mapped[str] = mapped_column(String(300))
-    subject: Mapped[str] = mapped_column(String(60), default="")  # e.g. "objection:2"
+    # The matter (Subject(OBJECTION, 2), stored "objection:2"); None, stored "", for the case as a whole.
+    subject: Mapped[Optional[Subject]] = mapped_column(SubjectType(), nullable=False, default=None)
     channel: Mapped[Channel]
     sent_on: Mapped[date]
     delivered_on: Mapped[Optional[date]]
@@ -316,7 +325,7 @@ class Deadline(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     rule: Mapped[str] = mapped_column(String(40))
-    subject: Mapped[str] = mapped_column(String(60), default="")
+    subject: Mapped[Optional[Subject]] = mapped_column(SubjectType(), nullable=False, default=None)
     trigger_on: Mapped[date]
     original_due_on: Mapped[date]
     due_on: Mapped[date]
@@ -608,14 +617,15 @@ class DocumentVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     instrument: Mapped[str] = mapped_column(String(40))
-    subject: Mapped[str] = mapped_column(String(60), default="")
+    subject: Mapped[Optional[Subject]] = mapped_column(SubjectType(), nullable=False, default=None)
     edition: Mapped[str] = mapped_column(String(20))
     version: Mapped[int]
     format: Mapped[str] = mapped_column(String(10))  # docx, pdf
     # 0 is the rendering; each seal, signature, monitoring update or freeze appends a revision.
     revision: Mapped[int] = mapped_column(default=0, server_default="0")
-    stage: Mapped[str] = mapped_column(String(20), default="rendered", server_default="rendered")  # rendered, sealed, signed, monitoring, frozen
-    status: Mapped[str] = mapped_column(String(20), default="draft")  # draft, issued
+    stage: Mapped[VersionStage] = mapped_column(default=VersionStage.RENDERED,
+                                                server_default=VersionStage.RENDERED.value)
+    status: Mapped[VersionStatus] = mapped_column(default=VersionStatus.DRAFT)
     verification_code: Mapped[str] = mapped_column(String(20), index=True)
     template_sha256: Mapped[str] = mapped_column(String(64))
     context_sha256: Mapped[str] = mapped_column(String(64))
@@ -639,11 +649,14 @@ class Signer(Base):
     person_id: Mapped[str] = mapped_column(String(80), unique=True)
     case_id: Mapped[Optional[int]] = mapped_column(ForeignKey("cases.id"))
     side: Mapped[Optional[SideRole]]
-    role: Mapped[str] = mapped_column(String(40))  # representative, member, agent, monitor
+    role: Mapped[SignerRole]
     name: Mapped[str] = mapped_column(String(300))
     certificate_serial: Mapped[str] = mapped_column(String(80))
     enrolled_on: Mapped[date]
     enrolled_by: Mapped[str] = mapped_column(String(200))
+    # When the record learnt that the certificate was revoked (`signer revoke`, or a side's CA's CRL):
+    # such a signer gets no field on a new document and is not listed on it as signing (issue 9).
+    revoked_at: Mapped[Optional[datetime]]
 
 
 class SignedDocument(Base):
@@ -656,12 +669,12 @@ class SignedDocument(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     instrument: Mapped[str] = mapped_column(String(40))
-    subject: Mapped[str] = mapped_column(String(60), default="")
+    subject: Mapped[Optional[Subject]] = mapped_column(SubjectType(), nullable=False, default=None)
     edition: Mapped[str] = mapped_column(String(20))
     version: Mapped[int]
     verification_code: Mapped[str] = mapped_column(String(20), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # plain, co_signed, closure_report
-    state: Mapped[str] = mapped_column(String(20))  # sealed, signing, frozen
+    kind: Mapped[DocumentKind]
+    state: Mapped[DocumentState]
     revision: Mapped[int]
     latest_sha256: Mapped[str] = mapped_column(String(64))
     monitoring_slots: Mapped[int] = mapped_column(default=0)
@@ -669,6 +682,8 @@ class SignedDocument(Base):
     continues_sha256: Mapped[Optional[str]] = mapped_column(String(64))
     sealed_at: Mapped[datetime] = mapped_column(default=utcnow)
     frozen_at: Mapped[Optional[datetime]]
+    # The version issued in its place (state SUPERSEDED): `casedocs reissue`.
+    superseded_by: Mapped[Optional[int]] = mapped_column(ForeignKey("signed_documents.id"))
 
     slots: Mapped[list[SignatureSlot]] = relationship(cascade="all, delete-orphan", order_by="SignatureSlot.id")
 
@@ -689,21 +704,18 @@ class SignatureSlot(Base):
     signer: Mapped[Signer] = relationship()
 
 
-DRAFT, ISSUED = "draft", "issued"
-
-
 @event.listens_for(DocumentVersion, "before_update")
 def _refuse_changes_to_issued(mapper: Any, connection: Any, target: DocumentVersion) -> None:
     status = inspect(target).attrs.status.history
     was = status.deleted[0] if status.deleted else target.status
-    if was == ISSUED:
+    if was == VersionStatus.ISSUED:
         raise ImmutableVersionError(f"version {target.version} of {target.instrument} ({target.edition}, "
                                     f"{target.format}) was issued and cannot change")
 
 
 @event.listens_for(DocumentVersion, "before_delete")
 def _refuse_deleting_issued(mapper: Any, connection: Any, target: DocumentVersion) -> None:
-    if inspect(target).attrs.status.loaded_value == ISSUED:
+    if inspect(target).attrs.status.loaded_value == VersionStatus.ISSUED:
         raise ImmutableVersionError(f"version {target.version} of {target.instrument} was issued and cannot be deleted")
 
 
@@ -727,3 +739,20 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class PassphraseFailures(Base):
+    """Wrong passphrases in a row for one person's signing key, and until when they must wait before
+    the next try (casedocs.services.enrolment.unlock). In the record, so that the limit holds across
+    processes and web workers."""
+
+    __tablename__ = "passphrase_failures"
+
+    person_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)  # counted when a try starts; a right passphrase resets it
+    last_failed_at: Mapped[datetime]
+    retry_at: Mapped[Optional[datetime]]  # None: under the limit, the next try may start at once
+
+
+# Tables defined beside the case record, on the same metadata (Alembic and create_all see them all).
+from cases import accounts, jobs  # noqa: E402,F401

@@ -10,7 +10,7 @@ yet published is provisional.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import MAXYEAR, date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -70,18 +70,38 @@ def _nth_working_day_after(calendar: _ClassifiedYears, start: date, n: int) -> d
     return day
 
 
+def _runs_beyond_the_calendar(limit: Limit, start: date) -> bool:
+    """True when the limit cannot end by date.max: N working or calendar days take at least N days."""
+    if limit.unit is Unit.MONTHS:
+        return start.year + (start.month - 1 + limit.amount) // 12 > MAXYEAR
+    return limit.amount > (date.max - start).days
+
+
+def _beyond(limit: Limit, start: date) -> CalendarError:
+    return CalendarError(f"{limit.basis_en} from {start} run beyond {date.max}, the last day the calendar counts")
+
+
 def due_date(calendar: WorkingCalendar, limit: Limit, start: date) -> DueDate:
-    """When a limit counted from `start` (day 0) runs out."""
+    """When a limit counted from `start` (day 0) runs out.
+
+    An absurd limit (e.g. an extension of 2147483647 days typed by mistake) is refused in one line
+    rather than counted until the date type overflows.
+    """
+    if _runs_beyond_the_calendar(limit, start):
+        raise _beyond(limit, start)
     classified = _ClassifiedYears(calendar)
-    if limit.unit is Unit.WORKING_DAYS:
-        due = _nth_working_day_after(classified, start, limit.amount)
-    elif limit.unit is Unit.MONTHS:
-        # relativedelta clamps to the month's last day: 31 Jan + 1 month = 28/29 Feb.
-        due = _first_working_day_from(classified, start + relativedelta(months=limit.amount))
-    elif limit.unit is Unit.CALENDAR_DAYS:
-        due = _first_working_day_from(classified, start + timedelta(days=limit.amount))
-    else:  # pragma: no cover - a new Unit must be handled above
-        raise ValueError(f"unsupported unit {limit.unit!r}")
+    try:
+        if limit.unit is Unit.WORKING_DAYS:
+            due = _nth_working_day_after(classified, start, limit.amount)
+        elif limit.unit is Unit.MONTHS:
+            # relativedelta clamps to the month's last day: 31 Jan + 1 month = 28/29 Feb.
+            due = _first_working_day_from(classified, start + relativedelta(months=limit.amount))
+        elif limit.unit is Unit.CALENDAR_DAYS:
+            due = _first_working_day_from(classified, start + timedelta(days=limit.amount))
+        else:  # pragma: no cover - a new Unit must be handled above
+            raise ValueError(f"unsupported unit {limit.unit!r}")
+    except OverflowError:  # the search for a working day passed date.max
+        raise _beyond(limit, start) from None
     return DueDate(start=start, due=due, provisional=classified.any_unpublished(), basis=limit.basis_en)
 
 

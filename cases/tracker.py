@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from cases.calendar import WorkingCalendar
+from cases.instruments.subject import Subject, subject_text
 from cases.models import Case, Deadline, Extension
 from cases.rules import Limit, Unit, get_rule
 from cases.timelimits import due_date, extend
@@ -16,7 +17,7 @@ from cases.vocabulary import DeadlineOutcome, DeadlineStatus, SideRole
 
 
 def open_deadline(calendar: WorkingCalendar, case: Case, rule_id: str, trigger_on: date,
-                  subject: str = "") -> Deadline:
+                  subject: Subject | None = None) -> Deadline:
     computed = due_date(calendar, get_rule(rule_id).limit, trigger_on)
     deadline = Deadline(rule=rule_id, subject=subject, trigger_on=trigger_on,
                         original_due_on=computed.due, due_on=computed.due,
@@ -25,14 +26,14 @@ def open_deadline(calendar: WorkingCalendar, case: Case, rule_id: str, trigger_o
     return deadline
 
 
-def find_open(case: Case, rule_id: str, subject: str = "") -> Deadline | None:
+def find_open(case: Case, rule_id: str, subject: Subject | None = None) -> Deadline | None:
     for deadline in reversed(case.deadlines):
         if deadline.rule == rule_id and deadline.subject == subject and deadline.is_open:
             return deadline
     return None
 
 
-def find_latest(case: Case, rule_id: str, subject: str = "") -> Deadline | None:
+def find_latest(case: Case, rule_id: str, subject: Subject | None = None) -> Deadline | None:
     for deadline in reversed(case.deadlines):
         if deadline.rule == rule_id and deadline.subject == subject:
             return deadline
@@ -77,19 +78,41 @@ def _recount(calendar: WorkingCalendar, deadline: Deadline) -> None:
     deadline.provisional = provisional
 
 
-def refresh_provisional(calendar: WorkingCalendar, case: Case) -> list[Deadline]:
-    """Recount provisional deadlines once their years' official schedules are known.
+@dataclass(frozen=True)
+class Recount:
+    """An open deadline counted again on the current calendar, with the dates it had before."""
 
-    Returns the deadlines whose due date or provisional flag changed.
+    deadline: Deadline
+    previous_due: date
+    previous_provisional: bool
+
+    def as_detail(self) -> dict[str, object]:
+        """What the audit trail records of the move."""
+        return {"rule": self.deadline.rule, "subject": subject_text(self.deadline.subject),
+                "previous_due": self.previous_due, "due": self.deadline.due_on,
+                "previous_provisional": self.previous_provisional, "provisional": self.deadline.provisional}
+
+
+def recount_open(calendar: WorkingCalendar, case: Case) -> list[Recount]:
+    """Count every open deadline of `case` again on `calendar`; return those whose due date or
+    provisional flag moved.
+
+    Why every open one and not only the provisional ones: the working calendar (PROCEDURE.md §3)
+    changes under deadlines already counted, when a year's official schedule is published and when
+    the secretariat adds an office closure to the overrides of a published year (issue 9). Due dates
+    are a function of trigger, rule, extensions and calendar, so counting again and comparing finds
+    every change without storing a fingerprint of the calendar; a case has a handful of open
+    deadlines and the calendar caches its days. Closed deadlines (met, missed, lapsed, cancelled)
+    keep the dates they were judged by.
     """
-    changed = []
+    moved = []
     for deadline in case.deadlines:
-        if deadline.provisional and deadline.is_open:
+        if deadline.is_open:
             before = (deadline.due_on, deadline.provisional)
             _recount(calendar, deadline)
             if (deadline.due_on, deadline.provisional) != before:
-                changed.append(deadline)
-    return changed
+                moved.append(Recount(deadline, *before))
+    return moved
 
 
 def status(deadline: Deadline, today: date) -> DeadlineStatus:
@@ -112,7 +135,7 @@ class DeadlineView:
 
     case_number: str
     rule: str
-    subject: str
+    subject: Subject | None
     actor: str
     what_en: str
     what_zh: str
@@ -127,7 +150,7 @@ class DeadlineView:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "case": self.case_number, "rule": self.rule, "subject": self.subject or None,
+            "case": self.case_number, "rule": self.rule, "subject": str(self.subject) if self.subject else None,
             "actor": self.actor, "what": self.what_en, "basis": self.basis,
             "start": self.trigger_on.isoformat(), "due": self.due_on.isoformat(),
             "original_due": self.original_due_on.isoformat(), "provisional": self.provisional,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cases import tracker
+from cases.events import phrase
 from cases.instruments import get_instrument
 from cases.models import AuditEvent, Case
 from cases.procedure.core import allowed_actions
@@ -39,104 +40,6 @@ def _d(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-_PHRASES: dict[str, str] = {
-    "file_application": "Application received and registered as {number}",
-    "request_supplement": "Request for supplementary materials sent: {items}",
-    "record_supplement": "Supplementary materials received",
-    "accept": "Decision to accept the application",
-    "reject": "Decision to reject the application: {grounds}",
-    "send_invitation": "Invitation sent to the respondent",
-    "invitation_lapsed": "The respondent did not answer in time; second invitation due by {second_invitation_due}",
-    "send_second_invitation": "Second invitation sent to the respondent",
-    "deemed_refusal": "No answer to the second invitation: deemed refusal",
-    "record_response": "Respondent's answer recorded (accepts: {accepts})",
-    "send_launch_notice": "Notice of launch sent to both sides",
-    "procedure_launched": "Launch notice delivered to both sides: the procedure starts",
-    "send_non_launch_notice": "Notice of non-launch sent to the applicant",
-    "record_delivery": "{instrument} delivered to {addressee}",
-    "recommend_triage": "Assessment and triage recommendation: {path}",
-    "agree_path": "Both sides agreed on the path: {path}",
-    "switch_path": "Path switched from {from_path} to {to_path} at the {requested_by}'s request",
-    "extend": "{rule} extended by {amount} {unit} at the {requested_by}'s request, now due {new_due}",
-    "start_tool": "{kind} started at the {requested_by}'s request",
-    "complete_tool": "{kind} completed",
-    "appoint": "{resource} appointed as {role}",
-    "add_agent": "Agent {name} authorised by the {side}",
-    "add_representative": "Representative {name} elected by the {side}",
-    "request_confidentiality": "Confidentiality request received from the {requested_by}",
-    "decide_confidentiality": "Confidentiality decision (granted: {granted})",
-    "raise_objection": "Objection raised by the {raised_by} ({ground})",
-    "decide_objection": "Decision on objection {objection}: {outcome}",
-    "dismiss_application": "Application dismissed as made in bad faith",
-    "request_recusal": "Recusal of {appointee} requested by the {raised_by}",
-    "decide_recusal": "Decision on recusal request {request} (recused: {recused})",
-    "assess_risk": "Retaliation risk assessed for the {side}: {level}",
-    "draft_agreement": "Agreement drafted with {obligations} obligation(s)",
-    "sign_agreement": "Agreement co-signed by both sides",
-    "terminate": "Procedure terminated: {ground}",
-    "issue_closure_report": "Closure report issued",
-    "record_monitoring_update": "Monitoring update by {monitor}: obligation {obligation} {status}",
-    "record_inquiry": "Obligee's inquiry about obligation {obligation}",
-    "close_monitoring": "Monitoring closed",
-    "publish_summary": "Public case summary published",
-    "enrol_signer": "Signing certificate issued to {name} ({role}, {side})",
-    "seal_document": "{instrument} ({edition}) sealed by the secretariat",
-    "sign_document": "{instrument} ({edition}) signed in field {field}",
-    "freeze_document": "{instrument} ({edition}) frozen with all signatures",
-    "append_monitoring_update": "Monitoring update appended to the {instrument} ({edition})",
-    "revoke_certificate": "Signing certificate of {person} revoked ({reason})",
-}
-
-
-_PHRASES_ZH: dict[str, str] = {
-    "file_application": "收到申请，登记为{number}",
-    "request_supplement": "向申请方发出补充材料通知：{items}",
-    "record_supplement": "收到补充材料",
-    "accept": "作出受理决定",
-    "reject": "作出驳回决定：{grounds}",
-    "send_invitation": "向相对方发出调解磋商邀请",
-    "invitation_lapsed": "相对方未在期限内答复；应于{second_invitation_due}前再次发出邀请",
-    "send_second_invitation": "再次向相对方发出调解磋商邀请",
-    "deemed_refusal": "相对方未答复再次邀请，视为拒绝邀请",
-    "record_response": "收到相对方书面答复（是否接受：{accepts}）",
-    "send_launch_notice": "向双方发出调解磋商程序启动通知",
-    "procedure_launched": "启动通知送达双方，调解磋商程序正式启动",
-    "send_non_launch_notice": "向申请方发出程序不予启动通知",
-    "record_delivery": "《{instrument}》送达{addressee}",
-    "recommend_triage": "提出评估分流建议：{path}",
-    "agree_path": "双方协商一致选择处理路径：{path}",
-    "switch_path": "应{requested_by}申请，处理路径由{from_path}转换为{to_path}",
-    "extend": "应{requested_by}申请，{rule}期限延长{amount}{unit}，至{new_due}",
-    "start_tool": "应{requested_by}申请启用{kind}",
-    "complete_tool": "{kind}完成",
-    "appoint": "任命{resource}为{role}",
-    "add_agent": "{side}委托代理人{name}",
-    "add_representative": "{side}推选代表人{name}",
-    "request_confidentiality": "收到{requested_by}的保密申请",
-    "decide_confidentiality": "作出保密决定（是否同意：{granted}）",
-    "raise_objection": "{raised_by}提出异议（{ground}）",
-    "decide_objection": "对第{objection}号异议作出处理决定：{outcome}",
-    "dismiss_application": "驳回恶意提出的申请",
-    "request_recusal": "{raised_by}申请{appointee}回避",
-    "decide_recusal": "对第{request}号回避申请作出决定（是否回避：{recused}）",
-    "assess_risk": "评估{side}面临的报复风险：{level}",
-    "draft_agreement": "形成问题解决方案草案（{obligations}项义务）",
-    "sign_agreement": "双方共同签署问题解决方案",
-    "terminate": "调解磋商进程终结：{ground}",
-    "issue_closure_report": "发出结案报告",
-    "record_monitoring_update": "{monitor}监测：第{obligation}项义务{status}",
-    "record_inquiry": "义务相对方就第{obligation}项义务问询进度",
-    "close_monitoring": "监测结束",
-    "publish_summary": "公开个案信息披露摘要",
-    "enrol_signer": "向{name}（{side}）签发签名证书",
-    "seal_document": "秘书处对《{instrument}》（{edition}）加盖电子印章",
-    "sign_document": "《{instrument}》（{edition}）在{field}签名",
-    "freeze_document": "《{instrument}》（{edition}）全部签署完毕并固化",
-    "append_monitoring_update": "监测更新追加至《{instrument}》（{edition}）",
-    "revoke_certificate": "撤销{person}的签名证书（{reason}）",
-}
-
-
 def _label(enum_cls: Any, lang: str) -> Callable[[str], str]:
     return lambda v: enum_cls(v).zh if lang == "zh" else enum_cls(v).en.lower()
 
@@ -154,6 +57,7 @@ def _labelled(lang: str) -> dict[str, Callable[[str], str]]:
         "raised_by": lambda v: SideRole(v).zh if zh else v,
         "rule": lambda v: _rule_name(v, zh),
         "new_due": lambda v: _date_text(v, zh), "second_invitation_due": lambda v: _date_text(v, zh),
+        "due": lambda v: _date_text(v, zh), "previous_due": lambda v: _date_text(v, zh),
         "unit": (lambda v: {"months": "个月", "working_days": "个工作日", "calendar_days": "日"}.get(v, v)) if zh
         else (lambda v: v.replace("_", " ")),
         "accepts": (lambda v: "是" if v else "否") if zh else (lambda v: v),
@@ -192,12 +96,12 @@ def _shown(labelled: dict[str, Callable[[Any], Any]], key: str, value: Any) -> A
 
 def describe(action: str, detail: dict[str, Any], lang: str = "en") -> str:
     """One event of the audit trail as a sentence, in English or Chinese."""
-    phrase = (_PHRASES_ZH if lang == "zh" else _PHRASES).get(action)
-    if phrase is None:
+    pattern = phrase(action, lang)
+    if pattern is None:
         return action.replace("_", " ")
     labelled = _labelled(lang)
     try:
-        text = phrase.format(**{k: _shown(labelled, k, v) for k, v in detail.items()})
+        text = pattern.format(**{k: _shown(labelled, k, v) for k, v in detail.items()})
     except (KeyError, IndexError):
         return action.replace("_", " ")
     return text[:1].upper() + text[1:]

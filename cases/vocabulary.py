@@ -11,15 +11,13 @@ from enum import StrEnum
 class Labelled(StrEnum):
     """A StrEnum whose members carry a Chinese and an English label."""
 
-    _labels: dict[str, tuple[str, str]]
-
     @property
     def zh(self) -> str:
-        return type(self)._labels[self.value][0]  # type: ignore[index]
+        return _LABELS[type(self)][self.value][0]
 
     @property
     def en(self) -> str:
-        return type(self)._labels[self.value][1]  # type: ignore[index]
+        return _LABELS[type(self)][self.value][1]
 
     @classmethod
     def parse(cls, raw: str) -> "Labelled":
@@ -30,11 +28,15 @@ class Labelled(StrEnum):
             raise ValueError(f"unknown {cls.__name__} {raw!r}; valid: {valid}") from None
 
 
+# Kept outside the classes: an attribute in an enum's body would be taken for a member.
+_LABELS: dict[type[Labelled], dict[str, tuple[str, str]]] = {}
+
+
 def _labels(cls: type[Labelled], table: dict[str, tuple[str, str]]) -> None:
     missing = {m.value for m in cls} - table.keys()
     if missing:
         raise AssertionError(f"{cls.__name__} lacks labels for {sorted(missing)}")
-    cls._labels = table  # type: ignore[misc]
+    _LABELS[cls] = table
 
 
 class SideRole(Labelled):
@@ -47,6 +49,29 @@ class SideRole(Labelled):
 
 
 _labels(SideRole, {"applicant": ("申请方", "Applicant"), "respondent": ("相对方", "Respondent")})
+
+
+class SignerRole(Labelled):
+    """How an enrolled person signs: for a side of a case (its representative, one of its members,
+    or its agent), or as a monitor of the agreement's implementation (no case, no side)."""
+
+    REPRESENTATIVE = "representative"
+    MEMBER = "member"
+    AGENT = "agent"
+    MONITOR = "monitor"
+
+    @property
+    def signs_for_a_side(self) -> bool:
+        return self is not SignerRole.MONITOR
+
+    @property
+    def certificate_role(self) -> str:
+        """The role written in the person's certificate (signing.pki.Role): a member signs as a signatory."""
+        return "signatory" if self is SignerRole.MEMBER else self.value
+
+
+_labels(SignerRole, {"representative": ("代表人", "Representative"), "member": ("主体", "Member"),
+                     "agent": ("代理人", "Agent"), "monitor": ("监测员", "Monitor")})
 
 
 class PartyCategory(Labelled):

@@ -23,7 +23,7 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 from lxml import etree
 
-from docgen.lint import ANCHOR_MONITORING, MONITORING_HEADING
+from docgen.contract import ANCHOR_MONITORING, MONITORING_HEADING
 from docgen.locale import HANT_VARIANTS, to_traditional
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

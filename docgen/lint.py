@@ -1,11 +1,12 @@
 """Lint of the instrument templates (templates/zh/<id>.docx, templates/en/<id>.docx).
 
-Officers edit the templates in Word, WPS or LibreOffice, and an edit can break a render in
-ways nobody sees until a case needs the instrument: Word splits a `{{ tag }}` over two runs,
-a variable is misspelt, an `{% endif %}` goes missing, a signing anchor is deleted. Following
-the pattern of adfinis/document-merge-service ("on accepting a template, render it once with
-stand-in values and report syntax errors and unknown variables"), `lint_templates` checks
-every template of every instrument of `cases.instruments.INSTRUMENTS`:
+The DOCX files are the source of the instruments: officers edit them in Word, WPS or LibreOffice,
+and an edit can break a render in ways nobody sees until a case needs the instrument: Word
+splits a `{{ tag }}` over two runs, a variable is misspelt, an `{% endif %}` goes missing, a
+signing anchor is deleted, the margins change under the signature boxes. Following the pattern
+of adfinis/document-merge-service ("on accepting a template, render it once with stand-in values
+and report syntax errors and unknown variables"), `lint_templates` checks every template of every
+instrument of `cases.instruments.INSTRUMENTS`:
 
 - both languages are present, and nothing else is in the folder;
 - the file opens as DOCX, and its default East Asian language is zh-CN (else LibreOffice draws
@@ -15,9 +16,12 @@ every template of every instrument of `cases.instruments.INSTRUMENTS`:
   over every branch of every `if` (walking the template's syntax tree against a stand-in context
   built from the `InstrumentContext` dataclass types), and by rendering once with that stand-in
   context under StrictUndefined;
-- the anchors the signing module places signatures at are there, in white 1 pt text; in a
-  co-signed instrument one per signatory (CASEDOCS-SIG-<side>-{{ row.number }}), each followed by
-  the empty area of fixed height its signature box goes in.
+- the template keeps the contract with the signing module (docgen/contract.py, checked by
+  docgen/contract_check.py): A4 pages with the margins placement lays boxes out in; the anchors
+  it places signatures at, in white 1 pt text; the seal anchor on the line that says "(seal)";
+  in a co-signed instrument one anchor per signatory (CASEDOCS-SIG-<side>-{{ row.number }}),
+  each followed by the empty area of fixed height its signature box goes in; the closure
+  report's monitoring page.
 """
 from __future__ import annotations
 
@@ -36,24 +40,16 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 from lxml import etree
 
-from cases.instruments import INSTRUMENTS, Instrument, Signatory
+from cases.instruments import INSTRUMENTS, Instrument
 from cases.rules import RULES
 from docgen.context import InstrumentContext
+from docgen.contract import LANGUAGES
+from docgen.contract_check import W, anchor_problems, setup_problems
 from docgen.errors import TemplateError
 from docgen.render import jinja_env, render_docx
 
-LANGS = ("zh", "en")
-ANCHOR_SEAL = "CASEDOCS-SEAL"
-ANCHOR_MONITORING = "CASEDOCS-MONITORING"
-# One anchor per signatory of a co-signed instrument: the side, then a Jinja expression for the
-# signatory's number, e.g. CASEDOCS-SIG-applicant-{{ row.number }}.
-_SIGNATORY_ANCHOR = re.compile(r"CASEDOCS-SIG-([a-z0-9_]+)-\{\{[^{}]+\}\}")
-# The signature box the signing module puts in that area (signing/placement.py SIG_BOX_H).
-SIGNATURE_AREA_MIN_PT = 56
-MONITORING_HEADING = {"zh": "监测记录", "en": "Monitoring record"}
 ALLOWED_EXTRA = {".gitkeep"}
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W}}}"
 _PARTS = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 _OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
@@ -68,15 +64,6 @@ class LintProblem:
         return f"{self.path}: {self.problem}"
 
 
-def anchor_sig(side: str) -> str:
-    return f"CASEDOCS-SIG-{side}"
-
-
-def anchor_signatory(side: str) -> str:
-    """How the lint names a side's per-signatory anchor, whatever expression numbers it."""
-    return f"CASEDOCS-SIG-{side}-{{{{ n }}}}"
-
-
 # == the folder ===========================================================================
 
 def lint_templates(templates_dir: Path) -> list[LintProblem]:
@@ -86,10 +73,10 @@ def lint_templates(templates_dir: Path) -> list[LintProblem]:
     if not templates_dir.is_dir():
         return [LintProblem(templates_dir, "the templates folder does not exist")]
     for entry in sorted(templates_dir.iterdir()):
-        if entry.name not in LANGS and entry.name not in ALLOWED_EXTRA:
-            problems.append(LintProblem(entry, f"unknown file or folder (expected only {', '.join(LANGS)})"))
+        if entry.name not in LANGUAGES and entry.name not in ALLOWED_EXTRA:
+            problems.append(LintProblem(entry, f"unknown file or folder (expected only {', '.join(LANGUAGES)})"))
     expected = {f"{instrument_id}.docx" for instrument_id in INSTRUMENTS}
-    for lang in LANGS:
+    for lang in LANGUAGES:
         folder = templates_dir / lang
         if folder.is_dir():
             for entry in sorted(folder.iterdir()):
@@ -112,12 +99,12 @@ def lint_template(path: Path, instrument: Instrument, lang: str) -> list[str]:
         Document(io.BytesIO(data))
     except Exception as error:  # a zip, XML or package error: all mean "not a DOCX"
         return [f"does not open as DOCX ({type(error).__name__}: {error})"]
-    problems = _language(parts)
+    problems = setup_problems(parts)
     for part, xml in parts.items():
         if _PARTS.fullmatch(part):
             problems += [f"{part}: {p}" for p in split_tags(xml)]
     # docxtpl itself rejoins most split tags, so the Jinja checks still mean something after one.
-    for check in (lambda: _jinja(data, f"{lang}/{path.name}"), lambda: _anchors(parts, instrument, lang)):
+    for check in (lambda: _jinja(data, f"{lang}/{path.name}"), lambda: anchor_problems(parts, instrument, lang)):
         try:
             problems += check()
         except Exception as error:  # a lint must name the file, never crash on it
@@ -131,18 +118,6 @@ def _xml_parts(data: bytes) -> dict[str, bytes]:
     if "word/document.xml" not in parts:
         raise ValueError("no word/document.xml")
     return parts
-
-
-def _language(parts: dict[str, bytes]) -> list[str]:
-    styles = parts.get("word/styles.xml")
-    if styles is None:
-        return ["word/styles.xml is missing"]
-    default = etree.fromstring(styles).find(f"{_W}docDefaults/{_W}rPrDefault/{_W}rPr/{_W}lang")
-    east_asia = default.get(f"{_W}eastAsia") if default is not None else None
-    if east_asia != "zh-CN":
-        return [f"the styles' default East Asian language is {east_asia or 'unset'}, not zh-CN: "
-                "LibreOffice would draw Chinese in Japanese glyph forms"]
-    return []
 
 
 # == tags split across runs ===============================================================
@@ -319,10 +294,14 @@ def _resolve(node: nodes.Node, scope: dict[str, Any], problems: list[str]) -> An
         return _ANY
     if isinstance(node, (nodes.Getattr, nodes.Getitem)):
         base = _resolve(node.node, scope, problems)
-        if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
+        key: Any
+        if isinstance(node, nodes.Getattr):
+            key = node.attr
+        elif isinstance(node.arg, nodes.Const):
+            key = node.arg.value
+        else:
             _walk(node.arg, scope, problems)
             return _ANY
-        key = node.attr if isinstance(node, nodes.Getattr) else node.arg.value
         if base is _ANY:
             return _ANY
         if isinstance(base, dict):
@@ -344,124 +323,3 @@ def _resolve(node: nodes.Node, scope: dict[str, Any], problems: list[str]) -> An
     return _ANY
 
 
-# == anchors for the signing module ========================================================
-
-def required_anchors(instrument: Instrument) -> list[str]:
-    anchors = []
-    if instrument.issued_by_secretariat:
-        anchors.append(ANCHOR_SEAL)
-    if instrument.co_signed:  # digital signatures: one anchor (and area) per signatory of each side
-        anchors += [anchor_signatory("applicant"), anchor_signatory("respondent")]
-    if instrument.signatory in (Signatory.APPOINTING_SIDE, Signatory.REQUESTING_SIDE):
-        anchors += [anchor_sig("applicant"), anchor_sig("respondent")]  # either side may be the one signing
-    if instrument.signatory is Signatory.APPLICANT:
-        anchors.append(anchor_sig("applicant"))
-    if instrument.id == "closure_report":
-        anchors.append(ANCHOR_MONITORING)
-    return anchors
-
-
-def _anchors(parts: dict[str, bytes], instrument: Instrument, lang: str) -> list[str]:
-    root = etree.fromstring(parts["word/document.xml"])
-    styles = etree.fromstring(parts["word/styles.xml"]) if "word/styles.xml" in parts else None
-    found: dict[str, etree._Element] = {}
-    for run in root.iter(f"{_W}r"):
-        text = "".join(t.text or "" for t in run.iter(f"{_W}t")).strip()
-        numbered = _SIGNATORY_ANCHOR.fullmatch(text)
-        if numbered:
-            found[anchor_signatory(numbered.group(1))] = run
-        elif text.startswith("CASEDOCS-"):
-            found[text] = run
-    problems = []
-    for anchor in required_anchors(instrument):
-        run = found.get(anchor)
-        if run is None:
-            where = (" at the start of each signatory's name line, numbered by the loop over signature_rows: "
-                     f"{anchor.replace('{{ n }}', '{{ row.number }}')}") if "{{" in anchor else ""
-            problems.append(f"the signing anchor {anchor} is missing (a run with exactly that text, white, 1 pt"
-                            f"{where})")
-        elif not _invisible(run, styles):
-            problems.append(f"the signing anchor {anchor} is visible: make its run white and 1 pt")
-        elif "{{" in anchor and not _signature_area(run, styles):
-            problems.append(f"the name line carrying {anchor} must be followed by an empty paragraph of exact line "
-                            f"height {SIGNATURE_AREA_MIN_PT} pt or more: the signatory's signature box goes there")
-    if instrument.id == "closure_report" and ANCHOR_MONITORING in found:
-        problems += _monitoring_page(root, found[ANCHOR_MONITORING], lang)
-    return problems
-
-
-def _run_property(run: etree._Element, styles: etree._Element | None, tag: str) -> str | None:
-    """A run property set directly or by its character style."""
-    direct = run.find(f"{_W}rPr/{_W}{tag}")
-    if direct is not None:
-        return direct.get(f"{_W}val")
-    style_id = run.find(f"{_W}rPr/{_W}rStyle")
-    if style_id is not None and styles is not None:
-        for style in styles.iter(f"{_W}style"):
-            if style.get(f"{_W}styleId") == style_id.get(f"{_W}val"):
-                element = style.find(f"{_W}rPr/{_W}{tag}")
-                return element.get(f"{_W}val") if element is not None else None
-    return None
-
-
-def _paragraph_property(paragraph: etree._Element, styles: etree._Element | None, tag: str,
-                        attribute: str) -> str | None:
-    """A paragraph property's attribute, set directly or by its style (or the styles it is based on)."""
-    element = paragraph.find(f"{_W}pPr/{_W}{tag}")
-    if element is not None and element.get(f"{_W}{attribute}") is not None:
-        return element.get(f"{_W}{attribute}")
-    style_id = paragraph.find(f"{_W}pPr/{_W}pStyle")
-    seen: set[str] = set()
-    current = style_id.get(f"{_W}val") if style_id is not None else None
-    while styles is not None and current and current not in seen:
-        seen.add(current)
-        style = next((s for s in styles.iter(f"{_W}style") if s.get(f"{_W}styleId") == current), None)
-        if style is None:
-            return None
-        element = style.find(f"{_W}pPr/{_W}{tag}")
-        if element is not None and element.get(f"{_W}{attribute}") is not None:
-            return element.get(f"{_W}{attribute}")
-        based_on = style.find(f"{_W}basedOn")
-        current = based_on.get(f"{_W}val") if based_on is not None else None
-    return None
-
-
-def _signature_area(anchor_run: etree._Element, styles: etree._Element | None) -> bool:
-    """Whether the first paragraph after the anchor's (past paragraphs holding only `{%p %}` tags)
-    is an empty one of exact line height, tall enough for the signature box."""
-    paragraph = next(anchor_run.iterancestors(f"{_W}p"), None)
-    sibling = paragraph.getnext() if paragraph is not None else None
-    while sibling is not None:
-        if sibling.tag == f"{_W}p":
-            text = "".join(t.text or "" for t in sibling.iter(f"{_W}t")).strip()
-            if not re.fullmatch(r"(\{%p.*?%\}\s*)+", text):
-                rule = _paragraph_property(sibling, styles, "spacing", "lineRule")
-                line = _paragraph_property(sibling, styles, "spacing", "line")
-                return (not text and rule == "exact" and line is not None and line.isdigit()
-                        and int(line) >= SIGNATURE_AREA_MIN_PT * 20)
-        sibling = sibling.getnext()
-    return False
-
-
-def _invisible(run: etree._Element, styles: etree._Element | None) -> bool:
-    color = (_run_property(run, styles, "color") or "").upper()
-    size = _run_property(run, styles, "sz")
-    return color == "FFFFFF" and size is not None and size.isdigit() and int(size) <= 2
-
-
-def _monitoring_page(root: etree._Element, anchor_run: etree._Element, lang: str) -> list[str]:
-    """The monitoring record starts on a new page with its heading, just before the anchor."""
-    paragraphs = list(root.iter(f"{_W}p"))
-    texts = ["".join(t.text or "" for t in p.iter(f"{_W}t")).strip() for p in paragraphs]
-    index = next(i for i, p in enumerate(paragraphs) if anchor_run in p.iter(f"{_W}r"))
-    heading = MONITORING_HEADING[lang]
-    filled = [i for i in range(index) if texts[i]]
-    if not filled or texts[filled[-1]] != heading:
-        return [f"the monitoring anchor must follow the heading {heading!r}"]
-    at = filled[-1]
-    page_break = paragraphs[at].find(f"{_W}pPr/{_W}pageBreakBefore")
-    starts_page = page_break is not None and page_break.get(f"{_W}val") not in ("0", "false")
-    # ...or a page break run in the heading or in the empty paragraphs just before it.
-    start = filled[-2] + 1 if len(filled) > 1 else 0
-    starts_page |= any(br.get(f"{_W}type") == "page" for p in paragraphs[start:at + 1] for br in p.iter(f"{_W}br"))
-    return [] if starts_page else [f"the heading {heading!r} must start a new page (page break before)"]

@@ -1,12 +1,12 @@
 """Editions and the conventions of each language: dates, labels, Traditional characters."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 import datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 
 from babel.dates import format_date
 
@@ -30,25 +30,19 @@ class Edition(StrEnum):
 # Character-level conversions only: the phrase-level ones (s2twp, s2hkp?) change legal vocabulary
 # (程序 → 程式, 信息 → 資訊), which is wrong for an instrument.
 HANT_VARIANTS = {"s2t": "zh-TW", "s2tw": "zh-TW", "s2hk": "zh-HK"}
-
-
-def hant_variant() -> str:
-    variant = os.environ.get("CASEDOCS_HANT_VARIANT", "s2tw")
-    if variant not in HANT_VARIANTS:
-        raise ValueError(f"CASEDOCS_HANT_VARIANT={variant!r}; valid: {', '.join(HANT_VARIANTS)} "
-                         "(character-level conversions only)")
-    return variant
+# The installation's choice comes from casedocs.config.Settings.hant_variant.
+DEFAULT_HANT_VARIANT = "s2tw"
 
 
 @lru_cache(maxsize=4)
-def _opencc(variant: str):  # type: ignore[no-untyped-def]
+def _opencc(variant: str) -> Any:  # opencc publishes no types
     import opencc
 
     return opencc.OpenCC(f"{variant}.json")
 
 
-def to_traditional(text: str, variant: str | None = None) -> str:
-    return _opencc(variant or hant_variant()).convert(text) if text else text
+def to_traditional(text: str, variant: str = DEFAULT_HANT_VARIANT) -> str:
+    return _opencc(variant).convert(text) if text else text
 
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -74,6 +68,7 @@ class Localizer:
     """Formats values for one language. `text` converts free text; names are never converted."""
 
     lang: str  # "zh", "en" or "zh-Hant"
+    hant_variant: str = DEFAULT_HANT_VARIANT  # how zh-Hant converts (HANT_VARIANTS)
 
     @property
     def is_zh(self) -> bool:
@@ -95,7 +90,7 @@ class Localizer:
         return self.text(zh) if self.is_zh else en
 
     def text(self, value: str) -> str:
-        return to_traditional(value) if self.lang == Edition.ZH_HANT.value else value
+        return to_traditional(value, self.hant_variant) if self.lang == Edition.ZH_HANT.value else value
 
     def clause(self, clause_zh: str) -> str:
         return self.text(clause_zh) if self.is_zh else clause_en(clause_zh)

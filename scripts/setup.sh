@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(libreoffice-writer-nogui python3-uno python3-venv fonts-noto-cjk
-                 chromium poppler-utils)
+                 chromium poppler-utils libnss3-tools)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -32,7 +32,7 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-if [ ! -x .venv-uno/bin/unoserver ]; then
+# The conversion worker (docgen/conversion/uno_worker.py) needs only the standard library and uno.
+if [ ! -x .venv-uno/bin/python ]; then
   /usr/bin/python3 -m venv --system-site-packages .venv-uno
-  .venv-uno/bin/pip install -q 'unoserver>=3.0,<4'
 fi

@@ -107,7 +107,7 @@ def find_orphans_once(hist_rev: HistoricalResolver) -> frozenset[Any]:
     found: frozenset[Any] | None = getattr(hist_rev, "_casedocs_orphans", None)
     if found is None:
         found = frozenset(_original_find_orphans(hist_rev))
-        hist_rev._casedocs_orphans = found  # type: ignore[attr-defined]
+        hist_rev._casedocs_orphans = found  # type: ignore[attr-defined]  # our own memo on pyHanko's object
     return found
 
 
@@ -145,11 +145,11 @@ def _walk(res: HistoricalResolver, obj: Any, since: int, seen: set[Any], bounds:
 
 def collect_dependencies_shared(self: HistoricalResolver, obj: Any, since_revision: int | None = None) -> set[Any]:
     if since_revision is None or not isinstance(obj, generic.IndirectObject):
-        return _original_collect(self, obj, since_revision)  # type: ignore[no-any-return]
+        return _original_collect(self, obj, since_revision)
     # kept on the resolver: a fixed view of one revision, gone with its reader
     walks: dict[Any, tuple[frozenset[Any], int, int]] | None = getattr(self, "_casedocs_walks", None)
     if walks is None:
-        walks = self._casedocs_walks = {}  # type: ignore[attr-defined]
+        walks = self._casedocs_walks = {}  # type: ignore[attr-defined]  # our own memo on pyHanko's object
     key = obj.reference
     hit = walks.get(key)
     if hit is not None and hit[1] < since_revision <= hit[2]:
@@ -164,7 +164,7 @@ def collect_dependencies_shared(self: HistoricalResolver, obj: Any, since_revisi
 @functools.lru_cache(maxsize=4096)
 def _string_prep(string: str) -> str:
     # the original never reads `self`
-    return _original_string_prep(None, string)  # type: ignore[no-any-return]
+    return _original_string_prep(None, string)
 
 
 def ldap_string_prep_cached(self: NameTypeAndValue, string: Any) -> Any:
@@ -191,20 +191,20 @@ def install() -> None:
         logging.getLogger(__name__).warning("signing speed-ups off: written for %s", TESTED_WITH)
         return
     with _lock:
-        generic.read_hex_string_from_stream = fast_read_hex_string_from_stream  # type: ignore[assignment]
-        policies._find_orphans = find_orphans_once  # type: ignore[assignment]
-        HistoricalResolver._subsume_object = subsume_object_fast  # type: ignore[method-assign]
-        HistoricalResolver.collect_dependencies = collect_dependencies_shared  # type: ignore[method-assign]
-        NameTypeAndValue._ldap_string_prep = ldap_string_prep_cached  # type: ignore[method-assign]
+        generic.read_hex_string_from_stream = fast_read_hex_string_from_stream
+        policies._find_orphans = find_orphans_once
+        HistoricalResolver._subsume_object = subsume_object_fast  # type: ignore[method-assign]  # patching pyHanko is the point
+        HistoricalResolver.collect_dependencies = collect_dependencies_shared  # type: ignore[method-assign]  # patching pyHanko is the point
+        NameTypeAndValue._ldap_string_prep = ldap_string_prep_cached
 
 
 def uninstall() -> None:
     with _lock:
         generic.read_hex_string_from_stream = _original
         policies._find_orphans = _original_find_orphans
-        HistoricalResolver._subsume_object = _original_subsume  # type: ignore[method-assign]
-        HistoricalResolver.collect_dependencies = _original_collect  # type: ignore[method-assign]
-        NameTypeAndValue._ldap_string_prep = _original_string_prep  # type: ignore[method-assign]
+        HistoricalResolver._subsume_object = _original_subsume  # type: ignore[method-assign]  # patching pyHanko is the point
+        HistoricalResolver.collect_dependencies = _original_collect  # type: ignore[method-assign]  # patching pyHanko is the point
+        NameTypeAndValue._ldap_string_prep = _original_string_prep
 
 
 def original() -> Any:

@@ -16,7 +16,7 @@ T = TypeVar("T")
 
 from .pki import PKI
 from .seal import MonitoringUpdate, SigningEnv, append_monitoring_update, freeze, grid_slots, seal, sign_field
-from .testing import SEAL_BOX, cosign_slots, issue_and_unlock, sample_pdf
+from .samples import SEAL_BOX, cosign_slots, issue_and_unlock, sample_pdf
 from .verify import verify
 
 

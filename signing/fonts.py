@@ -92,12 +92,9 @@ class FontError(RuntimeError):
 
 
 def default_cache_dir() -> Path:
-    """Where derived fonts and the seal image are cached (override per call)."""
-    env = os.environ.get("CASEDOCS_CACHE_DIR")
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "casedocs"
+    """Where derived fonts and the seal image are cached unless a call names a directory (the app
+    passes casedocs.config.Settings.cache_dir, from $CASEDOCS_CACHE_DIR or $XDG_CACHE_HOME)."""
+    return Path.home() / ".cache" / "casedocs"
 
 
 class _FileLock:

@@ -48,7 +48,7 @@ import os
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import BinaryIO, Iterable
 
 from asn1crypto import algos as a_algos
 from asn1crypto import core as a_core
@@ -59,7 +59,7 @@ from asn1crypto import x509 as a_x509
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, padding, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 from cryptography.hazmat.primitives.serialization import pkcs12
@@ -114,6 +114,7 @@ class Kind(str, enum.Enum):
     SEAL = "seal"
     PERSON = "person"  # issued by our root
     EXTERNAL = "external"  # imported PKCS#12 from a CA the secretariat trusts
+    CHECKPOINT = "checkpoint"  # the key that signs the audit trail's checkpoints (casedocs.checkpoints)
 
 
 def _now() -> dt.datetime:
@@ -156,6 +157,13 @@ def encrypt_private_key(key: PrivateKey, passphrase: str, iterations: int) -> by
         }
     )
     return a_pem.armor("ENCRYPTED PRIVATE KEY", epki.dump())
+
+
+def _own_key(key: PrivateKey, what: str) -> ec.EllipticCurvePrivateKey:
+    """The mechanism's own keys are created as ECDSA P-256; anything else in their place was not made here."""
+    if not isinstance(key, ec.EllipticCurvePrivateKey):
+        raise PKIError(f"{what}'s key is {type(key).__name__}, not the ECDSA key `casedocs init` creates")
+    return key
 
 
 def decrypt_private_key(pem_data: bytes, passphrase: str, what: str) -> PrivateKey:
@@ -290,7 +298,7 @@ class _DirLock:
         self.path = path
         with self._guard:
             self._tlock = self._thread_locks.setdefault(str(path), threading.RLock())
-        self._fh = None
+        self._fh: BinaryIO | None = None
         self._depth = 0
 
     def __enter__(self) -> "_DirLock":
@@ -465,7 +473,8 @@ class PKI:
         root_key = decrypt_private_key((d / "ca" / "root.key.pem").read_bytes(), secretariat_passphrase, "the root CA")
         tsa_key = decrypt_private_key((d / "tsa" / "tsa.key.pem").read_bytes(), secretariat_passphrase, "the TSA")
         seal_key = decrypt_private_key((d / "seal" / "seal.key.pem").read_bytes(), secretariat_passphrase, "the seal")
-        return cls(d, settings, root_key, tsa_key, seal_key)
+        return cls(d, settings, _own_key(root_key, "the root CA"), _own_key(tsa_key, "the TSA"),
+                   _own_key(seal_key, "the seal"))
 
     # -- index -----------------------------------------------------------------
     def _read_index(self) -> list[CertRecord]:
@@ -582,6 +591,22 @@ class PKI:
         self._add_record(rec)
         return rec
 
+    def certify_checkpoint_key(self, public_key: ed25519.Ed25519PublicKey, *, years: int = 5) -> x509.Certificate:
+        """Certify the key that signs the audit trail's checkpoints, so that anyone holding the root can
+        check a published checkpoint. That key has no passphrase (acts that need none checkpoint too),
+        so it gets a certificate of its own, never the seal's."""
+        now = _now()
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{MECHANISM_ZH} audit checkpoints"),
+                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, MECHANISM_EN)])
+        cert = _issue(self.root_cert, self._root_key, public_key, name, now - _BACKDATE,
+                      now + dt.timedelta(days=365 * years), self.settings["crl_url"])
+        rec = _record_for(cert, Kind.CHECKPOINT, "audit checkpoints", side=Side.SECRETARIAT.value, role=Kind.CHECKPOINT.value)
+        rec.has_key = False
+        with self._lock:
+            _atomic_write(self.dir / "certs" / f"{rec.serial}.pem", cert_pem(cert))
+            self._add_record(rec)
+        return cert
+
     def add_trust_root(self, cert_data: bytes) -> str:
         """Accept an external CA as a trust root; returns its SHA-256 fingerprint."""
         certs = load_certs(cert_data)
@@ -607,7 +632,7 @@ class PKI:
         if not signers:
             raise UntrustedCertificate(f"the CRL's issuer {issuer} is not a trust root the secretariat accepts "
                                        "(add it first with `ca trust`); our own CRL is published, not imported")
-        if not any(crl.is_signature_valid(c.public_key()) for c in signers):  # type: ignore[arg-type]
+        if not any(crl.is_signature_valid(c.public_key()) for c in signers):  # type: ignore[arg-type]  # roots are EC or RSA keys, never DSA/X448
             raise UntrustedCertificate(f"the CRL claims to come from {issuer} but its signature does not verify")
         issuer_key = hashlib.sha256(crl.issuer.public_bytes()).hexdigest()[:32]
         _atomic_write(
@@ -652,7 +677,7 @@ class PKI:
                 .next_update(now + validity)
                 .add_extension(x509.CRLNumber(settings["crl_number"]), critical=False)
                 .add_extension(
-                    x509.AuthorityKeyIdentifier.from_issuer_public_key(self.root_cert.public_key()),  # type: ignore[arg-type]
+                    x509.AuthorityKeyIdentifier.from_issuer_public_key(self.root_cert.public_key()),  # type: ignore[arg-type]  # our root is EC
                     critical=False,
                 )
             )
@@ -861,7 +886,7 @@ def _person_name(name: str, person_id: str, side: str, role: str, organisation: 
 def _issue(
     issuer_cert: x509.Certificate,
     issuer_key: ec.EllipticCurvePrivateKey,
-    public_key: ec.EllipticCurvePublicKey,
+    public_key: ec.EllipticCurvePublicKey | ed25519.Ed25519PublicKey,
     subject: x509.Name,
     not_before: dt.datetime,
     not_after: dt.datetime,

@@ -203,7 +203,7 @@ class SigningEnv:
             timestamper=timestamper or LocalTimeStamper.from_pki(pki),
             validation_context=pki.validation_context,
             recheck=pki.refresh,
-            **kw,  # type: ignore[arg-type]
+            **kw,  # type: ignore[arg-type]  # the dataclass's own fields, passed through
         )
 
     def warm_up(self) -> None:

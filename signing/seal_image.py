@@ -78,11 +78,11 @@ def _paste_rotated_char(
     from the seal's centre (angle_deg: counter-clockwise rotation)."""
     l, t, r, b = font.getbbox(ch)
     pad = 4
-    tile = Image.new("L", (r - l + 2 * pad, b - t + 2 * pad), 0)
+    tile = Image.new("L", (round(r - l) + 2 * pad, round(b - t) + 2 * pad), 0)
     ImageDraw.Draw(tile).text((pad - l, pad - t), ch, font=font, fill=255)
     # Seal lettering is condensed (长宋): 15 characters must share the arc.
-    tile = tile.resize((max(1, round(tile.width * condense)), tile.height), Image.LANCZOS)
-    tile = tile.rotate(angle_deg, resample=Image.BICUBIC, expand=True)
+    tile = tile.resize((max(1, round(tile.width * condense)), tile.height), Image.Resampling.LANCZOS)
+    tile = tile.rotate(angle_deg, resample=Image.Resampling.BICUBIC, expand=True)
     canvas.paste(255, (round(cx - tile.width / 2), round(cy - tile.height / 2)), tile)
 
 
@@ -124,7 +124,7 @@ def render_seal_mask(px: int) -> Image.Image:
     _centered_text(draw, NAME_EN_LINES[0], en_font, cx, cy + 0.60 * R)
     _centered_text(draw, NAME_EN_LINES[1], en_font, cx, cy + 0.68 * R)
     _centered_text(draw, UNIT_EN, sec_font, cx, cy + 0.79 * R)
-    return mask.resize((px, px), Image.LANCZOS)
+    return mask.resize((px, px), Image.Resampling.LANCZOS)
 
 
 def _cache_key() -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
-from typing import Iterable
+from typing import Callable, Iterable
 
 from asn1crypto import algos, cms, core, tsp
 from asn1crypto import x509 as a_x509
@@ -31,7 +31,8 @@ from .pki import PKI, to_asn1_cert
 # ITU-T X.667) needs no registration and cannot collide with anyone's arc.
 LOCAL_TSA_POLICY_OID = "2.25.215642398451329587711939261416745302147"
 
-_HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+_HASHES: dict[str, Callable[[], hashes.HashAlgorithm]] = {"sha256": hashes.SHA256, "sha384": hashes.SHA384,
+                                                          "sha512": hashes.SHA512}
 
 
 class LocalTimeStamper(TimeStamper):

@@ -5,6 +5,7 @@ import copy
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,9 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return ["casedocs: persistence tests run on SQLite and PostgreSQL"]
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh database for this test session, dropped afterwards."""
+@contextmanager
+def _throwaway_postgres() -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards (or the test skipped, saying why)."""
     reason = _postgres_skip_reason if _postgres_skip_reason is not None else _postgres_answers()
     if reason:
         pytest.skip(reason)
@@ -57,14 +58,34 @@ def postgres_url() -> Iterator[str]:
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade(url)
-        yield url
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh database for this test session (tests share it inside rolled-back transactions)."""
+    with _throwaway_postgres() as url:
+        upgrade(url)
+        yield url
+
+
+@pytest.fixture
+def fresh_postgres_url() -> Iterator[str]:
+    """A database of its own for a test that commits (an App, a service with its own sessions):
+    committed rows must not reach the shared, rolled-back database of the others."""
+    with _throwaway_postgres() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def app_database_url(request: pytest.FixtureRequest) -> str | None:
+    """For an App that commits: None (SQLite in the App's own data directory) or a fresh PostgreSQL."""
+    return None if request.param == "sqlite" else request.getfixturevalue("fresh_postgres_url")
 
 
 @pytest.fixture(scope="session")
@@ -115,7 +136,7 @@ def application() -> dict[str, Any]:
 def pki(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """A fresh PKI per test module (signing tests)."""
     from signing import PKI
-    from signing.testing import SECRETARIAT_PASSPHRASE
+    from signing_support import SECRETARIAT_PASSPHRASE
 
     return PKI.create(tmp_path_factory.mktemp("pki"), SECRETARIAT_PASSPHRASE)
 

@@ -104,3 +104,12 @@ def test_malformed_date_fails_with_the_expected_format(data_dir: Path, text: str
     assert len(message.splitlines()) == 1
     assert repr(text) in message
     assert "YYYY-MM-DD" in message
+
+
+def test_an_overrides_file_named_in_the_environment_must_exist(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mistyped $CASEDOCS_CALENDAR_OVERRIDES must not silently count on the official calendar alone."""
+    missing = data_dir / "no-such-overrides.toml"
+    monkeypatch.setenv("CASEDOCS_CALENDAR_OVERRIDES", str(missing))
+    result = run(data_dir, "formal_review", "2025-01-20")
+    assert result.exit_code != 0
+    assert f"CASEDOCS_CALENDAR_OVERRIDES names {missing}, which does not exist" in result.output

@@ -1,10 +1,10 @@
 """DOCX → PDF/A-2b through the warm LibreOffice pool: real LibreOffice, no mocks.
 
-Pool start-ups cost ~5 s each on the 2-core machine, so most tests share one
+Pool start-ups cost 1-2 s each on the 2-core machine, so most tests share one
 module-scoped pool and compare stats *deltas* (and wait until the pool is
-ready where a restart left over from an earlier test would matter). Only the
-recycling/close test and the interpreter-exit test start pools of their own;
-the start-up failure test uses a fake unoserver.
+ready where a restart left over from an earlier test would matter). The
+recycling/close, interpreter-exit, killed-parent and abandoned-directory tests
+start pools of their own; the start-up failure test uses a fake Python.
 """
 
 from __future__ import annotations
@@ -308,12 +308,12 @@ def test_recycling_and_close_leave_no_process_behind(tmp_path: Path) -> None:
         seen_pids.update(pool_pids(own))
         stats = own.stats
         soffice_pids = {info.soffice_pid for info in own.processes()}
-        pgids = {info.unoserver_pid for info in own.processes()}
+        pgids = {info.worker_pid for info in own.processes()}
 
     assert stats.recycles == 1
     assert stats.conversions == 3
     assert stats.per_process == (1,), "the third document ran on the recycled process"
-    assert len(seen_pids) >= 6, "two generations of unoserver + oosplash + soffice.bin"
+    assert len(seen_pids) >= 6, "two generations of worker + oosplash + soffice.bin"
     assert soffice_pids and None not in soffice_pids
     alive = [pid for pid in seen_pids if _alive(pid)]
     assert alive == [], f"processes left behind: {alive}"
@@ -352,18 +352,66 @@ def test_pool_left_open_is_closed_at_interpreter_exit(tmp_path: Path) -> None:
 
     assert result.returncode == 0, result.stderr
     pids = [int(pid) for pid in result.stdout.split()]
-    assert len(pids) >= 3, "unoserver, oosplash and soffice.bin"
+    assert len(pids) >= 3, "worker, oosplash and soffice.bin"
     assert wait_for(lambda: not any(_alive(pid) for pid in pids), 10), "orphans after exit"
     assert list(work_dir.iterdir()) == []
 
 
-def test_start_failure_reports_the_server_log(tmp_path: Path) -> None:
-    fake = tmp_path / "unoserver"
+def test_a_parent_killed_with_sigkill_leaves_no_libreoffice_behind(tmp_path: Path) -> None:
+    # No atexit, no close(): the worker sees its parent gone and ends its process group (issue 9).
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from docgen.conversion import ConverterPool\n"
+        "pool = ConverterPool(2, timeout=60, work_dir=Path(sys.argv[1])).start()\n"
+        "print(' '.join(str(pid) for info in pool.processes() for pid in info.member_pids), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script, str(tmp_path / "work")],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    try:
+        assert parent.stdout is not None
+        pids = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(pids) >= 6, "two workers, each with oosplash and soffice.bin"
+        assert all(_alive(pid) for pid in pids)
+    finally:
+        parent.kill()
+        parent.wait()
+
+    assert wait_for(lambda: not any(_alive(pid) for pid in pids), 10), "LibreOffice outlived its parent"
+
+
+def test_a_new_pool_removes_the_directories_of_pools_whose_process_died(tmp_path: Path) -> None:
+    work_dir = tmp_path / "work"
+    abandoned = work_dir / "lo-pool-abandoned"
+    (abandoned / "slot-0" / "profile").mkdir(parents=True)
+    (abandoned / "owner").write_text("999999999 12345\n")  # no such process
+    live = work_dir / "lo-pool-live"
+    live.mkdir()
+    (live / "owner").write_text(f"{os.getpid()} {_start_time(os.getpid())}\n")  # this test: alive
+
+    with ConverterPool(1, timeout=60, work_dir=work_dir):
+        remaining = sorted(path.name for path in work_dir.iterdir())
+
+    assert "lo-pool-abandoned" not in remaining
+    assert "lo-pool-live" in remaining and len(remaining) == 2, "the live pool's and the new pool's"
+
+
+def _start_time(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+
+
+def test_start_failure_reports_the_worker_log(tmp_path: Path) -> None:
+    fake = tmp_path / "python3"  # a Python without uno, as far as the pool can tell
     fake.write_text("#!/bin/sh\necho 'ImportError: no module named uno' >&2\nexit 3\n")
     fake.chmod(0o755)
 
     with pytest.raises(ConverterStartError) as caught:
-        ConverterPool(1, timeout=5, work_dir=tmp_path / "work", unoserver=fake).start()
+        ConverterPool(1, timeout=5, work_dir=tmp_path / "work", uno_python=fake).start()
 
     message = str(caught.value)
     assert "exited with code 3" in message

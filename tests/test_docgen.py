@@ -23,6 +23,7 @@ from casedocs.config import Settings
 from casedocs.demo import run_demo_cases
 from cases.application import parse_application
 from cases.errors import ImmutableVersionError
+from cases.instruments import Subject, SubjectKind
 from cases.models import DocumentVersion
 from docgen.conversion import ConverterPool
 from docgen.errors import DocgenError, TemplateError
@@ -217,7 +218,7 @@ def test_bad_requests_say_which_and_why(app: App, pool: ConverterPool, tmp_path:
     with pytest.raises(DocgenError, match="rejection_decision does not apply to MVC-2025-0002 .*not rejected"):
         render(app, pool, "MVC-2025-0002", Request("rejection_decision", Edition.ZH))
     with pytest.raises(DocgenError, match="'objection:9' is not one of objection:1"):
-        render(app, pool, "MVC-2025-0002", Request("objection_decision", Edition.ZH, "objection:9"))
+        render(app, pool, "MVC-2025-0002", Request("objection_decision", Edition.ZH, Subject(SubjectKind.OBJECTION, 9)))
     with pytest.raises(TemplateError, match="triage_record.docx: template missing"):
         render(app, pool, "MVC-2025-0002", Request("triage_record", Edition.ZH))
     make_template(app.settings.templates_dir / "en" / "acceptance_decision.docx", ["{{ case.no_such_field }}"],
@@ -254,7 +255,7 @@ def test_a_continuation_report_is_its_own_subject_and_names_the_previous_one(
     continuation = Continuation(2, SHA.upper(), original.code.lower(), date(2026, 3, 20))
     assert (continuation.previous_sha256, continuation.previous_code) == (SHA, original.code)  # normalised
     request = Request("closure_report", Edition.ZH, continuation=continuation)
-    assert request.subject == "continuation:2"
+    assert request.subject == Subject(SubjectKind.CONTINUATION, 2)
     second = render(app, pool, "MVC-2025-0002", request)
     assert f"第2号续报：前一份 {original.code} {SHA} 2026年3月20日" in docx_text(second.docx)
     assert "原报告" in docx_text(original.docx) and "续报" not in docx_text(original.docx)
@@ -265,8 +266,8 @@ def test_a_continuation_report_is_its_own_subject_and_names_the_previous_one(
     assert f"Continuation no. 2: previous {original.code} {SHA} 20 March 2026" in docx_text(english.docx)
     assert SHA in "".join(pdf_text(english.pdf, tmp_path).split())
     # Versions are numbered per subject: the continuation's own series, the original's unchanged.
-    assert (second.version, second.docx_version.subject, second.pdf_version.subject) == (1, "continuation:2",
-                                                                                        "continuation:2")
+    assert second.version == 1
+    assert second.docx_version.subject == second.pdf_version.subject == Subject(SubjectKind.CONTINUATION, 2)
     again = render(app, pool, "MVC-2025-0002", request, ["docx"])
     assert again.version == 2 and again.code != second.code
     assert render(app, pool, "MVC-2025-0002", Request("closure_report", Edition.ZH), ["docx"]).version == 2
@@ -284,13 +285,14 @@ def test_continuation_requests_that_do_not_fit_are_refused(app: App, pool: Conve
         "only a closure report has continuation reports \\(acceptance_decision has none\\)":
             Request("acceptance_decision", Edition.ZH, continuation=continuation),
         "continuation:2 is a continuation report: it needs the previous report's details":
-            Request("closure_report", Edition.ZH, "continuation:2"),
+            Request("closure_report", Edition.ZH, Subject(SubjectKind.CONTINUATION, 2)),
         "the subject is continuation:3 but the continuation details are for number 2":
-            Request("closure_report", Edition.ZH, "continuation:3", continuation=continuation),
+            Request("closure_report", Edition.ZH, Subject(SubjectKind.CONTINUATION, 3),
+                    continuation=continuation),
         "'continuation:1' is not a matter of a closure_report: it is issued for the case as a whole or "
-        "continuation:<2, 3, ...>": Request("closure_report", Edition.ZH, "continuation:1"),
+        "continuation:<2, 3, ...>": Request("closure_report", Edition.ZH, Subject(SubjectKind.CONTINUATION, 1)),
         "'objection:1' is not a matter of a acceptance_decision": Request("acceptance_decision", Edition.ZH,
-                                                                           "objection:1"),
+                                                                           Subject(SubjectKind.OBJECTION, 1)),
     }
     for message, request in refusals.items():
         with pytest.raises(DocgenError, match=message):

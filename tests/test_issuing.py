@@ -13,8 +13,10 @@ from casedocs.app import App
 from casedocs.cli import main
 from casedocs.config import Settings
 from casedocs.demo import run_demo_cases
-from casedocs.issuing import SigningError, verify_pdf
-from cases.vocabulary import SideRole
+from casedocs.services import cosigning, enrolment, issuing, monitoring
+from casedocs.services.desk import SigningError, latest
+from casedocs.services.verification import verify_pdf
+from cases.vocabulary import SideRole, SignerRole
 from docgen.locale import Edition
 from docgen.service import Request
 
@@ -39,15 +41,15 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def issue(app: App, instrument: str, number: str = "MVC-2025-0002") -> int:
-    desk = app.signatures(SECRET)
+    desk = app.desk(SECRET)
     with app.documents() as (proc, docs):
-        return desk.issue(proc.session, docs, proc.get_case(number), Request(instrument, Edition.ZH)).id
+        return issuing.issue(desk, proc.session, docs, proc.get_case(number), Request(instrument, Edition.ZH)).id
 
 
 def test_issued_instrument_is_sealed_and_any_change_is_detected(app: App, tmp_path: Path) -> None:
-    desk = app.signatures(SECRET)
+    desk = app.desk(SECRET)
     document = issue(app, "acceptance_decision")
-    sealed = desk.latest(document)
+    sealed = latest(desk, document)
     report = verify_pdf(app.settings.data_dir, sealed)
     assert report.valid and report.certified and [s.field for s in report.signatures] == ["seal-secretariat"]
     # One byte flipped inside the signed range.
@@ -78,21 +80,22 @@ def test_party_documents_are_not_sealed_and_co_signed_ones_need_signatories(app:
 
 
 def test_agreement_co_signed_concurrently_is_frozen_and_verifies(app: App) -> None:
-    desk = app.signatures(SECRET)
+    desk = app.desk(SECRET)
     names = {SideRole.APPLICANT: ["Jean-Pierre Mwamba", "Esther Ilunga"], SideRole.RESPONDENT: ["李强", "张伟"]}
     with app.procedure() as proc:
         case = proc.get_case("MVC-2025-0002")
-        people = [(desk.enrol(proc.session, case, side, "representative", name, passphrase(name)).person_id, name)
+        people = [(enrolment.enrol(desk, proc.session, case, side, SignerRole.REPRESENTATIVE, name,
+                                   passphrase(name)).person_id, name)
                   for side, side_names in names.items() for name in side_names]
     document = issue(app, "agreement")
     with pytest.raises(SigningError, match="has no signature field"):
-        desk.sign(document, "MVC-2025-0001-applicant-1", "whatever passphrase")
-    assert not desk._claim_freeze(document)  # fields still empty: nobody may freeze
+        cosigning.sign(desk, document, "MVC-2025-0001-applicant-1", "whatever passphrase")
+    assert not cosigning.freeze_if_due(desk, document)  # fields still empty: nobody may freeze
     errors: list[BaseException] = []
 
     def sign(person_id: str, name: str) -> None:
         try:
-            app.signatures(SECRET).sign(document, person_id, passphrase(name))
+            cosigning.sign(app.desk(SECRET), document, person_id, passphrase(name))
         except BaseException as error:  # reported below
             errors.append(error)
 
@@ -102,24 +105,27 @@ def test_agreement_co_signed_concurrently_is_frozen_and_verifies(app: App) -> No
     for thread in threads:
         thread.join()
     assert errors == []
-    report = verify_pdf(app.settings.data_dir, desk.latest(document))
+    frozen = latest(desk, document)
+    report = verify_pdf(app.settings.data_dir, frozen)
     assert report.valid and report.frozen
     assert sorted(s.field for s in report.signatures) == ["seal-secretariat", "sig-applicant-1", "sig-applicant-2",
                                                           "sig-respondent-1", "sig-respondent-2"]
-    with pytest.raises(SigningError, match="was frozen"):
-        desk.sign(document, people[0][0], passphrase(people[0][1]))
-    assert not desk._claim_freeze(document)  # frozen once, never twice
+    # Signing again (a retry after a crash) changes nothing and succeeds.
+    assert cosigning.sign(desk, document, people[0][0], passphrase(people[0][1])).state == "frozen"
+    assert latest(desk, document) == frozen
+    assert not cosigning.freeze_if_due(desk, document)  # frozen once, never twice
 
 
 def test_monitoring_updates_append_to_the_sealed_closure_report(app: App) -> None:
-    desk = app.signatures(SECRET)
+    desk = app.desk(SECRET)
     with app.procedure() as proc:
-        monitor = desk.enrol(proc.session, None, None, "monitor", "Li Na", passphrase("Li Na")).person_id
+        monitor = enrolment.enrol(desk, proc.session, None, None, SignerRole.MONITOR, "Li Na",
+                                  passphrase("Li Na")).person_id
         updates = [u.id for u in proc.get_case("MVC-2025-0002").monitoring_updates]
     document = issue(app, "closure_report")
     for update in updates:
-        desk.append_to_closure_reports("MVC-2025-0002", update, monitor, passphrase("Li Na"))
-    report = verify_pdf(app.settings.data_dir, desk.latest(document))
+        monitoring.append_to_closure_reports(desk, "MVC-2025-0002", update, monitor, passphrase("Li Na"))
+    report = verify_pdf(app.settings.data_dir, latest(desk, document))
     assert report.valid
     assert [s.field for s in report.signatures] == ["seal-secretariat", "monitor-01", "monitor-02"]
     assert report.signatures[0].modification_level == "FORM_FILLING"
@@ -132,16 +138,16 @@ def test_revoked_signer_cannot_sign_and_every_signing_act_is_audited(app: App, m
     from cases.models import AuditEvent
     from signing import CertificateRevoked
 
-    desk = app.signatures(SECRET)
+    desk = app.desk(SECRET)
     with app.procedure() as proc:
-        person = desk.enrol(proc.session, proc.get_case("MVC-2025-0002"), SideRole.RESPONDENT, "agent",
-                            "Revoked Agent", passphrase("Revoked Agent")).person_id
+        person = enrolment.enrol(desk, proc.session, proc.get_case("MVC-2025-0002"), SideRole.RESPONDENT,
+                                 SignerRole.AGENT, "Revoked Agent", passphrase("Revoked Agent")).person_id
     monkeypatch.setenv("CASEDOCS_SECRETARIAT_PASSPHRASE", SECRET)
     data = ["--data", str(app.settings.data_dir)]
     result = CliRunner().invoke(main, ["signer", "revoke", person, "--reason", "affiliation_changed", *data])
     assert result.exit_code == 0 and "revoked (affiliation_changed); CRL published" in result.output
     with pytest.raises(CertificateRevoked):
-        app.signatures(SECRET).pki.unlock_person(person, passphrase("Revoked Agent"))
+        app.desk(SECRET).pki.unlock_person(person, passphrase("Revoked Agent"))
     bad = CliRunner().invoke(main, ["signer", "revoke", person, "--reason", "boredom", *data])
     assert bad.exit_code != 0
     with app.procedure() as proc:

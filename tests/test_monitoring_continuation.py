@@ -15,9 +15,12 @@ from casedocs.app import App
 from casedocs.cli import main
 from casedocs.config import Settings
 from casedocs.demo import run_demo_cases
-from casedocs.issuing import SigningError, verify_pdf
+from casedocs.services import enrolment, issuing, monitoring
+from casedocs.services.desk import SigningError, latest
+from casedocs.services.verification import verify_pdf
+from cases.instruments import Subject, SubjectKind
 from cases.models import AuditEvent, SignedDocument
-from cases.vocabulary import ObligationStatus
+from cases.vocabulary import ObligationStatus, SignerRole
 from docgen.locale import Edition
 from docgen.service import Request
 from tests.test_docgen import pdf_text
@@ -47,23 +50,25 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
 
 def test_a_full_closure_report_is_frozen_and_continued(app: App, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    desk = app.signatures(SECRET)
+    desk = app.desk(SECRET)
     with app.procedure() as proc:
-        monitor = desk.enrol(proc.session, None, None, "monitor", "Li Na", MONITOR_PASSPHRASE).person_id
+        monitor = enrolment.enrol(desk, proc.session, None, None, SignerRole.MONITOR, "Li Na",
+                                  MONITOR_PASSPHRASE).person_id
         case = proc.get_case(NUMBER)
         updates = [u.id for u in case.monitoring_updates]
         obligation = case.agreement.obligations[0].id
     with app.documents() as (proc, docs):
-        first = desk.issue(proc.session, docs, proc.get_case(NUMBER), Request("closure_report", Edition.ZH)).id
+        first = issuing.issue(desk, proc.session, docs, proc.get_case(NUMBER),
+                              Request("closure_report", Edition.ZH)).id
     for update in updates:  # the demo case's two updates fill both slots
-        assert desk.append_to_closure_reports(NUMBER, update, monitor, MONITOR_PASSPHRASE,
-                                              documents=app.documents) == [first]
-    full = desk.latest(first)
+        assert monitoring.append_to_closure_reports(desk, NUMBER, update, monitor, MONITOR_PASSPHRASE,
+                                                    rendering=app.rendering()) == [first]
+    full = latest(desk, first)
     report = verify_pdf(app.settings.data_dir, full)
     assert report.valid and report.frozen, report.reasons
     assert [s.field for s in report.signatures] == ["seal-secretariat", "monitor-01", "monitor-02"]
-    with pytest.raises(SigningError, match="no monitoring slot left"):
-        desk.append_update(first, None, 1, monitor, MONITOR_PASSPHRASE)  # type: ignore[arg-type]
+    with pytest.raises(SigningError, match="is full and no document service"):  # refused before anything is written
+        monitoring.append_to_closure_reports(desk, NUMBER, updates[0], monitor, MONITOR_PASSPHRASE)
 
     # The third update, through the command line: a continuation report is issued, sealed and signed.
     monkeypatch.setenv("MONITOR_PASS", MONITOR_PASSPHRASE)
@@ -74,9 +79,9 @@ def test_a_full_closure_report_is_frozen_and_continued(app: App, tmp_path: Path,
     assert result.exit_code == 0, result.output
     continuation = int(re.search(r"document\(s\) (\d+)", result.output).group(1))  # type: ignore[union-attr]
     assert continuation != first
-    assert desk.latest(first) == full  # the full report is never touched again
+    assert latest(desk, first) == full  # the full report is never touched again
 
-    pdf = desk.latest(continuation)
+    pdf = latest(desk, continuation)
     report = verify_pdf(app.settings.data_dir, pdf)
     assert report.valid and not report.frozen, report.reasons
     assert [s.field for s in report.signatures] == ["seal-secretariat", "monitor-01"]
@@ -87,7 +92,8 @@ def test_a_full_closure_report_is_frozen_and_continued(app: App, tmp_path: Path,
     assert previous in text and "续报" in text
     with app.procedure() as proc:
         row = proc.session.get(SignedDocument, continuation)
-        assert row is not None and row.subject == "continuation:2" and row.continues_sha256 == previous
+        assert row is not None and row.subject == Subject(SubjectKind.CONTINUATION, 2)
+        assert row.continues_sha256 == previous
         assert "issue_continuation" in set(proc.session.scalars(select(AuditEvent.action)))
 
 
@@ -100,9 +106,10 @@ def test_twelve_updates_on_the_bilingual_closure_report_validate_and_show(tmp_pa
     from signing.placement import plan_for
 
     app = demo_app(tmp_path / "data", monitoring_slots=12)
-    desk = app.signatures(SECRET)
+    desk = app.desk(SECRET)
     with app.procedure() as proc:
-        monitor = desk.enrol(proc.session, None, None, "monitor", "李娜", MONITOR_PASSPHRASE).person_id
+        monitor = enrolment.enrol(desk, proc.session, None, None, SignerRole.MONITOR, "李娜",
+                                  MONITOR_PASSPHRASE).person_id
         case = proc.get_case(NUMBER)
         obligations = [o.id for o in case.agreement.obligations]
         updates = [u.id for u in case.monitoring_updates]
@@ -114,10 +121,10 @@ def test_twelve_updates_on_the_bilingual_closure_report_validate_and_show(tmp_pa
     with app.documents() as (proc, docs):
         rendered = docs.render(proc.get_case(NUMBER), Request("closure_report", Edition.BILINGUAL), ["pdf"])
         slots = plan_for(rendered.pdf, instrument_kind="closure_report", monitoring_slots=12).monitoring_slots
-        document = desk.seal_rendered(proc.session, proc.get_case(NUMBER), rendered).id
+        document = issuing.seal_rendered(desk, proc.session, proc.get_case(NUMBER), rendered).id
     for update in updates:
-        assert desk.append_to_closure_reports(NUMBER, update, monitor, MONITOR_PASSPHRASE) == [document]
-    pdf = desk.latest(document)
+        assert monitoring.append_to_closure_reports(desk, NUMBER, update, monitor, MONITOR_PASSPHRASE) == [document]
+    pdf = latest(desk, document)
     report = verify_pdf(app.settings.data_dir, pdf)
     assert report.valid and report.frozen, report.reasons
     assert [s.field for s in report.signatures] == ["seal-secretariat", *(f"monitor-{i:02d}" for i in range(1, 13))]

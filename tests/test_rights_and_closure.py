@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from cases import tracker
 from cases.errors import NotFoundError, ProcedureError
+from cases.instruments import Subject, SubjectKind
 from cases.models import AuditEvent
 from cases.procedure import AgreementTerms, ClosureTerms, ObligationTerms
 from cases.vocabulary import (
@@ -43,7 +44,7 @@ def test_confidential_information_is_withheld_until_decided_then_as_decided(proc
                                            "third_parties_and_public"], "until closure", "reprisals",
                                            date(2025, 3, 4))
     assert request.withheld_from == ["other_side", "third_parties_and_public"]
-    deadline = tracker.find_open(case, "confidentiality_decision", f"confidentiality:{request.id}")
+    deadline = tracker.find_open(case, "confidentiality_decision", Subject(SubjectKind.CONFIDENTIALITY, request.id))
     assert deadline.due_on == date(2025, 3, 7)  # 3 working days
     proc.decide_confidentiality(case, request.id, True, date(2025, 3, 6), audience=["third_parties_and_public"],
                                 reason="risk to the public only")
@@ -79,7 +80,8 @@ def test_objection_decided_within_thirty_calendar_days_with_measures(proc) -> No
                                      "respondent's parent", "Company register extract", date(2025, 5, 8),
                                      target_appointment=appointment)
     # 8 May 2025 + 30 days = 7 June, a Saturday: the next working day, 9 June.
-    assert tracker.find_open(case, "objection_decision", f"objection:{objection.id}").due_on == date(2025, 6, 9)
+    decision = tracker.find_open(case, "objection_decision", Subject(SubjectKind.OBJECTION, objection.id))
+    assert decision is not None and decision.due_on == date(2025, 6, 9)
     with pytest.raises(ProcedureError, match="takes no measures"):
         proc.decide_objection(case, objection.id, ObjectionOutcome.DISMISSED, [ObjectionMeasure.REMIND_OBLIGOR],
                               "no", date(2025, 5, 20))
@@ -107,7 +109,8 @@ def test_recusal_decided_in_five_working_days_and_final(proc) -> None:
     appointment = proc.appoint(case, expert, AppointmentRole.EXTERNAL_MEDIATOR, date(2025, 5, 7),
                                requested_by=A, consents=BOTH)
     request = proc.request_recusal(case, appointment, R, "Advised an NGO campaign", date(2025, 5, 8))
-    assert tracker.find_open(case, "recusal_decision", f"recusal:{request.id}").due_on == date(2025, 5, 15)
+    decision = tracker.find_open(case, "recusal_decision", Subject(SubjectKind.RECUSAL, request.id))
+    assert decision is not None and decision.due_on == date(2025, 5, 15)
     proc.decide_recusal(case, request.id, False, "The advice concerned another company", date(2025, 5, 12))
     with pytest.raises(ProcedureError, match="the decision is final"):
         proc.request_recusal(case, appointment, R, "Same grounds again", date(2025, 5, 13))

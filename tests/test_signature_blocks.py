@@ -26,15 +26,9 @@ from casedocs.config import Settings
 from casedocs.demo import run_demo_cases
 from cases.models import Case, Signer
 from cases.vocabulary import SideRole
-from signing.placement import (
-    ANCHOR_SEAL,
-    TEMPLATE_MARGINS,
-    PlacementError,
-    SignaturePlan,
-    find_anchors,
-    plan_for,
-    text_lines,
-)
+from docgen.contract import ANCHOR_SEAL, TEMPLATE_MARGINS
+from signing.pdftext import text_lines
+from signing.placement import PlacementError, SignaturePlan, find_anchors, plan_for
 from signing.seal import Box
 
 pytestmark = [

@@ -23,7 +23,8 @@ from signing import (
     verify,
 )
 from signing.errors import FieldNotFound
-from signing.testing import SECRETARIAT_PASSPHRASE, issue_and_unlock, sample_pdf
+from signing.samples import issue_and_unlock, sample_pdf
+from signing_support import SECRETARIAT_PASSPHRASE
 
 PW = SECRETARIAT_PASSPHRASE
 SLOT_AREA = (56, 56, 539, 715)  # the free area of the monitoring-record page

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -25,12 +26,14 @@ from casedocs.app import App
 from casedocs.cli import main
 from casedocs.config import Settings
 from casedocs.demo import run_demo_cases
-from casedocs.issuing import verify_pdf
-from cases.vocabulary import SideRole
+from casedocs.services import cosigning, enrolment, issuing
+from casedocs.services.desk import SigningError, latest
+from casedocs.services.verification import verify_pdf
+from cases.vocabulary import SideRole, SignerRole
 from docgen.locale import Edition
 from docgen.service import Request
-from signing import CertificateRevoked, TimestampUnavailable
-from signing.testing import external_ca, external_p12
+from signing import TimestampUnavailable
+from signing_support import external_ca, external_p12
 from signing.timestamps import LocalTimeStamper
 
 pytestmark = pytest.mark.slow
@@ -70,13 +73,14 @@ def cli_error(app: App, *args: str) -> str:
     return result.output
 
 
-def crl_of(ca: x509.Certificate, key: ec.EllipticCurvePrivateKey, revoked: list[int]) -> bytes:
+def crl_of(ca: x509.Certificate, key: ec.EllipticCurvePrivateKey, revoked: list[int],
+           revoked_at: dt.datetime | None = None) -> bytes:
     now = dt.datetime.now(dt.timezone.utc)
     builder = (x509.CertificateRevocationListBuilder().issuer_name(ca.subject)
                .last_update(now - dt.timedelta(minutes=1)).next_update(now + dt.timedelta(days=7)))
     for serial in revoked:
         builder = builder.add_revoked_certificate(
-            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now - dt.timedelta(seconds=30))
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(revoked_at or now)
             .build())
     return builder.sign(key, hashes.SHA256()).public_bytes(Encoding.PEM)
 
@@ -103,15 +107,16 @@ def test_side_signs_with_its_own_pkcs12_and_its_ca_revokes_it(app: App, tmp_path
     (tmp_path / "empty.crl").write_bytes(crl_of(ca, ca_key, []))
     assert "CRL of CN=Lualaba Hongyuan Corporate CA imported" in cli(app, "ca", "import-crl", str(tmp_path / "empty.crl"))
 
-    desk = app.signatures(SECRET)
+    desk = app.desk(SECRET)
     with app.procedure() as proc:
-        applicant = desk.enrol(proc.session, proc.get_case(NUMBER), SideRole.APPLICANT, "representative",
-                               "Jean-Pierre Mwamba", passphrase("Jean-Pierre Mwamba")).person_id
+        applicant = enrolment.enrol(desk, proc.session, proc.get_case(NUMBER), SideRole.APPLICANT,
+                                    SignerRole.REPRESENTATIVE, "Jean-Pierre Mwamba",
+                                    passphrase("Jean-Pierre Mwamba")).person_id
     with app.documents() as (proc, docs):
-        document = desk.issue(proc.session, docs, proc.get_case(NUMBER), Request("agreement", Edition.ZH)).id
-    desk.sign(document, person, passphrase("Li Wei"))
-    assert desk.sign(document, applicant, passphrase("Jean-Pierre Mwamba")).state == "frozen"
-    frozen = desk.latest(document)
+        document = issuing.issue(desk, proc.session, docs, proc.get_case(NUMBER), Request("agreement", Edition.ZH)).id
+    cosigning.sign(desk, document, person, passphrase("Li Wei"))
+    assert cosigning.sign(desk, document, applicant, passphrase("Jean-Pierre Mwamba")).state == "frozen"
+    frozen = latest(desk, document)
     report = verify_pdf(app.settings.data_dir, frozen)
     assert report.valid, report.reasons
     external = next(s for s in report.signatures if s.field == "sig-respondent-1")
@@ -126,15 +131,37 @@ def test_side_signs_with_its_own_pkcs12_and_its_ca_revokes_it(app: App, tmp_path
     stranger, stranger_key = external_ca("Somebody Else CA")
     (tmp_path / "stranger.crl").write_bytes(crl_of(stranger, stranger_key, [serial]))
     assert "not a trust root" in cli_error(app, "ca", "import-crl", str(tmp_path / "stranger.crl"))
+    # Revoked after the agreement was signed and frozen: the signature stays valid, judged as of its
+    # time-stamp (issue 9, EN 319 102-1 §5.5.4). This test expected "revoked, hence invalid" before:
+    # it judged a signature by its certificate's status now, which let a later revocation undo it.
+    time.sleep(1.01 - dt.datetime.now(dt.timezone.utc).microsecond / 1e6)  # CRLs date revocations to the second
     (tmp_path / "revoked.crl").write_bytes(crl_of(ca, ca_key, [serial]))
     assert "imported" in cli(app, "ca", "import-crl", str(tmp_path / "revoked.crl"))
     after = verify_pdf(app.settings.data_dir, frozen)
-    assert not after.valid
-    assert next(s for s in after.signatures if s.field == "sig-respondent-1").revoked
+    assert after.valid, after.reasons
+    revoked = next(s for s in after.signatures if s.field == "sig-respondent-1")
+    assert revoked.revoked and revoked.revoked_after_proof and revoked.proof_of_existence is not None
+    # A revocation its CA dates before the signature's time-stamp does invalidate it.
+    signed_at = dt.datetime.fromisoformat(revoked.proof_of_existence)
+    (tmp_path / "backdated.crl").write_bytes(crl_of(ca, ca_key, [serial], signed_at - dt.timedelta(minutes=5)))
+    assert "imported" in cli(app, "ca", "import-crl", str(tmp_path / "backdated.crl"))
+    backdated = verify_pdf(app.settings.data_dir, frozen)
+    assert not backdated.valid
+    assert not next(s for s in backdated.signatures if s.field == "sig-respondent-1").revoked_after_proof
+    # No field goes to a signer whose CA revoked them: with nobody else on that side, nothing is issued.
+    with pytest.raises(SigningError, match=f"enrol the signatories of the respondent first .*; cannot sign: {person} "
+                                           r"\(李伟\): certificate revoked on \d{4}-\d{2}-\d{2}"):
+        with app.documents() as (proc, docs):
+            issuing.issue(desk, proc.session, docs, proc.get_case(NUMBER), Request("agreement", Edition.ZH))
+    # Once a replacement has enrolled, the instrument is issued with fields for the current signatories only.
+    with app.procedure() as proc:
+        replacement = enrolment.enrol(desk, proc.session, proc.get_case(NUMBER), SideRole.RESPONDENT,
+                                      SignerRole.REPRESENTATIVE, "王芳", passphrase("王芳")).person_id
     with app.documents() as (proc, docs):
-        again = desk.issue(proc.session, docs, proc.get_case(NUMBER), Request("agreement", Edition.ZH)).id
-    with pytest.raises(CertificateRevoked):
-        app.signatures(SECRET).sign(again, person, passphrase("Li Wei"))
+        again = issuing.issue(desk, proc.session, docs, proc.get_case(NUMBER), Request("agreement", Edition.ZH))
+        assert {s.signer.person_id for s in again.slots} == {applicant, replacement}
+    with pytest.raises(SigningError, match="has no signature field"):
+        cosigning.sign(app.desk(SECRET), again.id, person, passphrase("Li Wei"))
 
     from sqlalchemy import select
 
@@ -193,7 +220,7 @@ def test_external_time_stamp_authority_by_url(app: App, external_tsa: tuple[str,
     with outside.documents() as (proc, docs):
         case = proc.get_case(NUMBER)
         with pytest.raises(TimestampUnavailable, match="not trusted"):
-            outside.signatures(SECRET).issue(proc.session, docs, case, Request("acceptance_decision", Edition.ZH))
+            issuing.issue(outside.desk(SECRET), proc.session, docs, case, Request("acceptance_decision", Edition.ZH))
     assert served, "the external TSA was asked"
     with outside.procedure() as proc:  # refused: nothing was recorded as issued
         from cases.models import SignedDocument
@@ -202,11 +229,12 @@ def test_external_time_stamp_authority_by_url(app: App, external_tsa: tuple[str,
 
     cli(app, "ca", "trust", str(root))
     before = len(served)
-    desk = outside.signatures(SECRET)
+    desk = outside.desk(SECRET)
     with outside.documents() as (proc, docs):
-        document = desk.issue(proc.session, docs, proc.get_case(NUMBER), Request("acceptance_decision", Edition.ZH)).id
+        document = issuing.issue(desk, proc.session, docs, proc.get_case(NUMBER),
+                                 Request("acceptance_decision", Edition.ZH)).id
     assert len(served) > before
-    report = verify_pdf(app.settings.data_dir, desk.latest(document))
+    report = verify_pdf(app.settings.data_dir, latest(desk, document))
     assert report.valid, report.reasons
     assert report.signatures[0].timestamp_trusted
     outside.close()
@@ -222,10 +250,11 @@ def test_a_time_stamp_authority_url_must_be_http() -> None:
 def test_an_expired_crl_is_named_and_publishing_a_fresh_one_restores_validity(app: App) -> None:
     import time
 
-    desk = app.signatures(SECRET)
+    desk = app.desk(SECRET)
     with app.documents() as (proc, docs):
-        document = desk.issue(proc.session, docs, proc.get_case(NUMBER), Request("acceptance_decision", Edition.ZH)).id
-    sealed = desk.latest(document)
+        document = issuing.issue(desk, proc.session, docs, proc.get_case(NUMBER),
+                                 Request("acceptance_decision", Edition.ZH)).id
+    sealed = latest(desk, document)
     desk.pki.publish_crl(validity=dt.timedelta(seconds=1))
     time.sleep(3)  # beyond the validator's 1 s clock tolerance
     stale = verify_pdf(app.settings.data_dir, sealed)

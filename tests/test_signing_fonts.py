@@ -251,7 +251,7 @@ def test_cached_string_prep_keeps_asn1cryptos_errors() -> None:
 def multi_revision_pdf(pki, env) -> bytes:  # type: ignore[no-untyped-def]
     """Sealed (with empty fields), then two approval signatures: four revisions."""
     from signing import seal, sign_field
-    from signing.testing import SEAL_BOX, cosign_slots, issue_and_unlock, sample_pdf
+    from signing.samples import SEAL_BOX, cosign_slots, issue_and_unlock, sample_pdf
 
     pdf = seal(
         sample_pdf(), env=env, sealer=pki.seal_credential(), kind="co_signed", seal_page=-1, seal_box=SEAL_BOX,

@@ -21,7 +21,8 @@ from signing import (
     WrongPassphrase,
 )
 from signing.pki import DEFAULT_KDF_ITERATIONS, load_crl
-from signing.testing import external_ca, external_p12, issue_and_unlock, passphrase_for
+from signing.samples import issue_and_unlock, passphrase_for
+from signing_support import external_ca, external_p12
 
 SECRETARIAT_PW = "secretariat passphrase 2025"
 

@@ -29,18 +29,11 @@ from pypdf.generic import NameObject, NumberObject
 
 from cases.vocabulary import SideRole
 from signing import PKI, SigningEnv, seal, sign_field, verify
-from signing.placement import (
-    ANCHOR_MONITORING,
-    ANCHOR_SEAL,
-    TEMPLATE_MARGINS,
-    PlacementError,
-    SignaturePlan,
-    find_anchors,
-    plan_for,
-    text_lines,
-)
+from docgen.contract import ANCHOR_MONITORING, ANCHOR_SEAL, TEMPLATE_MARGINS
+from signing.pdftext import text_lines
+from signing.placement import PlacementError, SignaturePlan, find_anchors, plan_for
 from signing.seal import Box, InstrumentKind
-from signing.testing import A4, issue_and_unlock, sample_pdf
+from signing.samples import A4, issue_and_unlock, sample_pdf
 from test_signature_blocks import enrol_signers
 
 pytestmark = [
@@ -437,6 +430,25 @@ def test_a_template_with_one_anchor_a_side_still_stacks_the_boxes_under_it() -> 
         plan_for(pdf, instrument_kind="co_signed", instrument="agreement",
                  signatories={"applicant": 2, "respondent": 9})
 
+
+
+def test_one_anchor_blocks_stacked_one_under_the_other_keep_the_full_width() -> None:
+    # The ink-signed layout (the applicant's block, then the respondent's under it, both at the
+    # left margin): neither side's anchor narrows the other's column, and the applicant's boxes
+    # stop above the respondent's block.
+    pdf = _pdf_with_content(b"\n".join([
+        _text(80, 600, 1, b"CASEDOCS-SIG-applicant", white=True), _text(94, 600, 12, b"Applicant"),
+        _text(80, 400, 1, b"CASEDOCS-SIG-respondent", white=True), _text(94, 400, 12, b"Respondent"),
+        *SEAL_LINES]))
+    plan = plan_for(pdf, instrument_kind="co_signed", signatories={"applicant": 2, "respondent": 1})
+    top, lower = 600 - 0.25 * 12 - 1, 400 - 0.25 * 12 - 1
+    assert [f.box for f in plan.signatory_fields] == _approx_boxes([
+        (80, top - 56, 280, top), (80, top - 118, 280, top - 62), (80, lower - 56, 280, lower)])
+    # four go into two columns across the text width
+    plan = plan_for(pdf, instrument_kind="co_signed", signatories={"applicant": 4, "respondent": 1})
+    assert [f.box for f in plan.signatory_fields[:4]] == _approx_boxes([
+        (80, top - 56, 280, top), (80, top - 118, 280, top - 62),
+        (286, top - 56, 486, top), (286, top - 118, 486, top - 62)])
 
 def test_numbered_anchors_put_each_box_under_its_own_name() -> None:
     pdf = _pdf_with_content(b"\n".join([

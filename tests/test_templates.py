@@ -10,6 +10,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,24 +27,25 @@ from casedocs.config import Settings
 from casedocs.demo import run_demo_cases
 from cases import views
 from cases.application import parse_application
-from cases.instruments import INSTRUMENTS
+from cases.instruments import INSTRUMENTS, Subject
 from cases.vocabulary import SideRole
 from docgen.context import ContextBuilder, Continuation, subjects
-from docgen.lint import ANCHOR_MONITORING, ANCHOR_SEAL, lint_templates, stand_in_context
+from docgen.contract import ANCHOR_MONITORING, ANCHOR_SEAL, LANGUAGES
+from docgen.lint import lint_templates, stand_in_context
 from docgen.locale import Localizer
 from docgen.render import render_docx
 from factories import BASE_APPLICATION
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TODAY = date(2026, 11, 25)
-LANGS = ("zh", "en")
+LANGS = LANGUAGES
 
 
 @dataclass(frozen=True)
 class Rendered:
     case: str
     instrument: str
-    subject: str
+    subject: Subject | None
     lang: str
     data: dict[str, Any]
     docx: bytes
@@ -73,7 +75,7 @@ def docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def render(case: Any, instrument_id: str, subject: str, lang: str, events: list[tuple[date | None, str]],
+def render(case: Any, instrument_id: str, subject: Subject | None, lang: str, events: list[tuple[date | None, str]],
            continuation: Continuation | None = None) -> Rendered:
     data = ContextBuilder(case, Localizer(lang), TODAY, events).build(instrument_id, subject,
                                                                       continuation=continuation).as_data()
@@ -214,6 +216,41 @@ def test_lint_checks_each_signatorys_anchor_and_signature_area(tmp_path: Path) -
     assert "CASEDOCS-SIG-applicant-{{ n }}" in area and "empty paragraph of exact line height 56 pt" in area
 
 
+
+def test_lint_holds_the_templates_to_the_page_and_the_seal_line_placement_expects(tmp_path: Path) -> None:
+    broken = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, broken)
+    # Word's "Normal" margins (2.54 cm all round): boxes would be laid out past the text.
+    _edit_xml(broken / "zh" / "acceptance_decision.docx",
+              _once(r'<w:pgMar w:top="1701" w:right="1474" w:bottom="1474" w:left="1587"',
+                    '<w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440"'))
+    # US Letter paper.
+    _edit_xml(broken / "en" / "invitation.docx", _once(r'<w:pgSz w:w="11906" w:h="16838"/>',
+                                                       '<w:pgSz w:w="12240" w:h="15840"/>'))
+    # "(seal)" deleted from the seal line: the seal would not know which line to sit on.
+    _edit_xml(broken / "en" / "launch_notice.docx", _once(r"\(seal\)", ""))
+    flagged = {(str(p.path.relative_to(broken)), p.problem) for p in lint_templates(broken)}
+    assert {f for f, _ in flagged} == {"zh/acceptance_decision.docx", "en/invitation.docx",
+                                       "en/launch_notice.docx"}, flagged
+    [(_, margins)] = [x for x in flagged if x[0] == "zh/acceptance_decision.docx"]
+    assert "margins are top 2.54, right 2.54, bottom 2.54, left 2.54 cm" in margins
+    assert "top 3, right 2.6, bottom 2.6, left 2.8 cm" in margins
+    [(_, paper)] = [x for x in flagged if x[0] == "en/invitation.docx"]
+    assert "the page is 21.59 x 27.94 cm, not A4" in paper
+    [(_, seal_line)] = [x for x in flagged if x[0] == "en/launch_notice.docx"]
+    assert ANCHOR_SEAL in seal_line and "(seal)" in seal_line
+
+
+def test_signing_reads_the_template_contract_without_loading_docgen_or_the_domain() -> None:
+    # The contract is shared by placement and the lint; signing must not pull in docxtpl,
+    # LibreOffice, Jinja or the case record through it.
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, signing.placement; print(' '.join(sorted(sys.modules)))"],
+        capture_output=True, text=True, check=True, cwd=TEMPLATES.parent,
+    ).stdout.split()
+    assert [m for m in loaded if m.split(".")[0] in ("docgen", "cases", "casedocs", "docxtpl", "docx", "jinja2",
+                                                      "unoserver", "sqlalchemy")] == ["docgen", "docgen.contract"]
+
 # == the demo cases, rendered ===============================================================
 
 def _expected(r: Rendered) -> list[str]:
@@ -351,7 +388,7 @@ def test_a_provisional_date_says_so(tmp_path: Path) -> None:
         proc.send_invitation(case, date(2026, 12, 10))
         proc.record_delivery(case, "invitation", date(2026, 12, 11), side=SideRole.RESPONDENT)
         for lang, note in (("zh", "（暂定："), ("en", "(provisional:")):
-            rendered = render(case, "invitation", "", lang, [])
+            rendered = render(case, "invitation", None, lang, [])
             limit = rendered.data["limits"]["invitation_response"]
             assert limit["provisional"] and "2027" in limit["due"]
             assert f"{limit['due']}前{limit['note']}" in rendered.text if lang == "zh" \
@@ -376,7 +413,7 @@ def test_party_text_prints_literally(app: App) -> None:
         proc.accept(case, date(2025, 3, 12))
         for instrument_id in ("application_form", "acceptance_decision", "invitation"):
             for lang in LANGS:
-                rendered = render(case, instrument_id, "", lang, [])
+                rendered = render(case, instrument_id, None, lang, [])
                 text = rendered.text  # python-docx opens it: the XML is intact
                 assert HOSTILE in text, (instrument_id, lang)
                 assert "Kawama <Village> & \"Sons\"" in text
@@ -471,7 +508,7 @@ def test_a_continuation_closure_report_states_under_its_title_what_it_continues(
     with app.procedure() as proc:
         case = proc.get_case("MVC-2025-0002")
         for lang in LANGS:
-            rendered = render(case, "closure_report", "continuation:2", lang, [], continuation)
+            rendered = render(case, "closure_report", continuation.subject, lang, [], continuation)
             text, statement = rendered.text, STATEMENTS[lang]
             title = INSTRUMENTS["closure_report"].zh if lang == "zh" else INSTRUMENTS["closure_report"].en
             assert text.index(title) < text.index(statement) < text.index(rendered.data["addressee"]), lang

@@ -1,20 +1,24 @@
-"""Command modules. Each exposes `register(group)`; add new modules to COMMAND_MODULES."""
+"""Command modules, registered here explicitly: each exposes COMMANDS (top-level commands and groups),
+and the modules with `case` subcommands expose CASE_COMMANDS, gathered into the one `case` group below.
+No module depends on another having registered first."""
 from __future__ import annotations
-
-import importlib
 
 import click
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "casedocs.commands.deadline",
-    "casedocs.commands.records",
-    "casedocs.commands.acts",
-    "casedocs.commands.demo",
-    "casedocs.commands.documents",
-    "casedocs.commands.signing",
-)
+from casedocs.commands import acts, deadline, demo, documents, records, serve, signing, users
+
+_MODULES = (deadline, records, acts, demo, documents, signing, users, serve)
 
 
-def register_all(group: click.Group) -> None:
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(group)
+def case_group() -> click.Group:
+    group = click.Group("case", help="File and inspect cases.")
+    for command in (*records.CASE_COMMANDS, *acts.CASE_COMMANDS):
+        group.add_command(command)
+    return group
+
+
+def register_all(main: click.Group) -> None:
+    main.add_command(case_group())
+    for module in _MODULES:
+        for command in module.COMMANDS:
+            main.add_command(command)

@@ -7,7 +7,7 @@ import click
 
 from casedocs.commands.options import data_option, fail, json_option, parse_iso_date, print_json
 from casedocs.config import Settings
-from cases.calendar import CalendarError, load_calendar
+from cases.calendar import CalendarError
 from cases.rules import RULES, UnknownRuleError, get_rule
 from cases.timelimits import due_date, unpublished_years
 
@@ -44,7 +44,7 @@ def deadline(rule_id: str, trigger: str, as_json: bool, settings: Settings) -> N
         fail(str(exc))
     start = _parse_trigger_date(trigger)
     try:
-        calendar = load_calendar(settings.calendar_overrides)
+        calendar = settings.working_calendar()
         result = due_date(calendar, rule.limit, start)
         missing = unpublished_years(calendar, start, result.due) if result.provisional else []
     except CalendarError as exc:
@@ -68,5 +68,4 @@ def deadline(rule_id: str, trigger: str, as_json: bool, settings: Settings) -> N
         click.echo(_provisional_notice(missing))
 
 
-def register(group: click.Group) -> None:
-    group.add_command(deadline)
+COMMANDS = (deadline,)

@@ -11,36 +11,33 @@ from cases import tracker
 from cases.views import deadline_table, timeline
 from casedocs.app import App
 from casedocs.demo_signing import DEMO_SECRETARIAT_PASSPHRASE, write_signed_paperwork
-from casedocs.commands.options import domain_errors
-from casedocs.config import Settings
+from casedocs.commands.options import pass_app, progress_bar
 from casedocs.demo import run_demo_cases
 
 
+def _fresh_data_dir() -> Path:
+    return Path("var") / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
+
+
 @click.command("demo")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Data directory (default: a fresh one under ./var).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write the paperwork of the demo's cases here, with manifest.json.")
-def demo(data_dir: Path | None, out: Path | None) -> None:
+@pass_app(data_help="Data directory (default: a fresh one under ./var).", default_data=_fresh_data_dir)
+def demo(out: Path | None, app: App) -> None:
     """File the sample case and drive it through the whole procedure; print its timeline
     and, with --out, write every instrument in every edition as DOCX and PDF/A."""
-    data_dir = data_dir or Path("var") / f"demo-{datetime.now():%Y%m%d-%H%M%S}"
-    settings = Settings.load(data_dir)
-    app = App(settings)
-    with domain_errors():
-        app.init()
-        with app.procedure(actor="demo officer") as proc:
-            first, case, refused = run_demo_cases(proc)
-            related = [(c.number, c.title, c.stage) for c in (first, refused)]
-            today = app.today()
-            entries = timeline(proc.session, case)
-            lines = deadline_table(case, today)
-            statuses = Counter(tracker.status(d, today).value for d in case.deadlines)
-            number, stage = case.number, case.stage
+    settings = app.settings
+    app.init()
+    with app.procedure(actor="demo officer") as proc:
+        first, case, refused = run_demo_cases(proc)
+        related = [(c.number, c.title, c.stage) for c in (first, refused)]
+        today = app.today()
+        entries = timeline(proc.session, case)
+        lines = deadline_table(case, today)
+        statuses = Counter(tracker.status(d, today).value for d in case.deadlines)
+        number, stage = case.number, case.stage
     if out is not None:
-        with domain_errors():
-            manifest = write_signed_paperwork(app, [number, *[r[0] for r in related]], out)
-    app.close()
+        manifest = write_signed_paperwork(app, [number, *[r[0] for r in related]], out, progress=progress_bar)
     click.echo(f"{number} — sample case filed and driven through the procedure (data: {settings.data_dir})")
     for other, title, other_stage in related:
         click.echo(f"  related: {other} {title} — {other_stage.en.lower()}")
@@ -63,5 +60,4 @@ def demo(data_dir: Path | None, out: Path | None) -> None:
                    f"each signatory's is 'demo passphrase of <name>'")
 
 
-def register(group: click.Group) -> None:
-    group.add_command(demo)
+COMMANDS = (demo,)

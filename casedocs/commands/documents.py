@@ -7,10 +7,10 @@ from pathlib import Path
 import click
 
 from casedocs.app import App
-from casedocs.commands.options import data_option, domain_errors, fail
+from casedocs.commands.options import data_option, domain_errors, fail, pass_app, progress_bar
 from casedocs.config import Settings
-from casedocs.paperwork import write_paperwork
-from cases.instruments import INSTRUMENTS
+from casedocs.services import rendering
+from cases.instruments import INSTRUMENTS, Subject
 from docgen.locale import Edition
 from docgen.service import FORMATS, Request
 
@@ -29,31 +29,25 @@ def _edition(value: str) -> Edition:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True)
 @click.option("--subject", default="", help="The matter, for instruments issued per matter (e.g. objection:1).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
-@data_option
-def render(number: str, instrument: str, edition: str, fmt: str, subject: str, out: Path, settings: Settings) -> None:
+@pass_app()
+def render(number: str, instrument: str, edition: str, fmt: str, subject: str, out: Path, app: App) -> None:
     """Render one instrument of a case to DOCX or PDF/A; records a new document version."""
-    app = App(settings)
-    with domain_errors(), app.documents(pdf=fmt == "pdf") as (proc, docs):
-        case = proc.get_case(number)
-        rendered = docs.render(case, Request(instrument, _edition(edition), subject), [fmt])
-        data = rendered.pdf if fmt == "pdf" else rendered.docx
+    with app.documents(pdf=fmt == "pdf") as (proc, docs):
+        request = Request(instrument, _edition(edition), Subject.parse_optional(subject))
+        rendered, data = rendering.render(docs, proc.get_case(number), request, fmt)
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data or b"")
-    app.close()
+        out.write_bytes(data)
     click.echo(f"{out}: {instrument} {edition} v{rendered.version}, verification code {rendered.code}")
 
 
 @click.command("render-all")
 @click.argument("number", metavar="CASE")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
-@data_option
-def render_all(number: str, out: Path, settings: Settings) -> None:
+@pass_app()
+def render_all(number: str, out: Path, app: App) -> None:
     """Every instrument that applies to the case, every edition, DOCX and PDF, with DIR/manifest.json."""
-    app = App(settings)
-    with domain_errors(), app.documents() as (proc, docs):
-        case = proc.get_case(number)
-        manifest = write_paperwork(docs, [case], out)
-    app.close()
+    with app.documents() as (proc, docs):
+        manifest = rendering.write_paperwork(docs, [proc.get_case(number)], out, progress=progress_bar)
     click.echo(f"{len(manifest['documents'])} documents written to {out} (manifest.json)")
 
 
@@ -76,17 +70,37 @@ def templates_lint(settings: Settings) -> None:
     click.echo(f"{len(INSTRUMENTS) * 2} templates in {settings.templates_dir}: no problems")
 
 
-@click.command("bench")
+@click.group("bench", invoke_without_command=True)
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Data directory for the benchmark's cases (default: a temporary one).")
-def bench(data_dir: Path | None) -> None:
-    """Measure rendering and conversion against the naive way, in the same run."""
+@click.option("--quick", is_flag=True, help="Six documents and no signing: to check that it runs, not to measure.")
+@click.pass_context
+def bench(ctx: click.Context, data_dir: Path | None, quick: bool) -> None:
+    """The warm pool against soffice with a reused profile and one warm LibreOffice, in the same run.
+    `casedocs bench web` measures the web service instead."""
+    if ctx.invoked_subcommand is not None:
+        return
     from casedocs.bench import run
 
     with domain_errors():
-        run(click.echo, data_dir)
+        run(click.echo, data_dir, quick=quick)
 
 
-def register(group: click.Group) -> None:
-    for command in (render, render_all, templates_group, bench):
-        group.add_command(command)
+@bench.command("web")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A new data directory for the demo the bench serves (default: a temporary one).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="gunicorn worker processes (default: twice the cores).")
+@click.option("--quick", is_flag=True, help="Forty requests per page, no paperwork: to check that it runs, not to measure.")
+def bench_web(data_dir: Path | None, workers: int | None, quick: bool) -> None:
+    """The console's dashboard, a case page and the API's case read under 20 concurrent clients
+    (casedocs serve on 127.0.0.1): p50, p95, throughput, errors; queries per page and where the time goes."""
+    from casedocs.bench_web import BenchError, run
+
+    try:
+        run(click.echo, data_dir, quick=quick, workers=workers)
+    except BenchError as error:
+        fail(str(error))
+
+
+COMMANDS = (render, render_all, templates_group, bench)

@@ -1,4 +1,4 @@
-"""Options and error handling shared by every command."""
+"""Options and error handling shared by every command, and the one way a command gets its App."""
 from __future__ import annotations
 
 import functools
@@ -8,25 +8,82 @@ import json
 import re
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable, NoReturn, TypeVar
 
 import click
 
-from casedocs.config import Settings
+from casedocs.app import App
+from casedocs.config import PASSPHRASE_ENV, Settings, environment_secret
 
 F = TypeVar("F", bound=Callable[..., Any])
+DATA_HELP = "Data directory (default: $CASEDOCS_DATA, else ./var)."
+
+
+def load_settings(data_dir: str | Path | None) -> Settings:
+    """The settings, or exit with the one-line reason a variable is wrong."""
+    try:
+        return Settings.load(data_dir)
+    except ValueError as error:
+        fail(str(error))
 
 
 def data_option(func: F) -> F:
-    """Adds --data DIR and passes `settings: Settings` to the command."""
+    """Adds --data DIR and passes `settings: Settings`: for commands that need no App (no database)."""
 
-    @click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None,
-                  help="Data directory (default: $CASEDOCS_DATA, else ./var).")
+    @click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None, help=DATA_HELP)
     @functools.wraps(func)
     def wrapper(*args: Any, data_dir: str | None = None, **kwargs: Any) -> Any:
-        return func(*args, settings=Settings.load(data_dir), **kwargs)
+        return func(*args, settings=load_settings(data_dir), **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # click's decorators erase the signature
+
+
+def pass_app(*, data_help: str = DATA_HELP, default_data: Callable[[], Path] | None = None) -> Callable[[F], F]:
+    """Adds --data DIR and passes `app: App`, opened once for the command and closed after it (on error
+    too), with the refusals of the core reported as one line (domain_errors).
+
+    `default_data` gives the data directory when --data is not given (the demo's fresh one).
+    """
+
+    def decorate(command: F) -> F:
+        @click.option("--data", "data_dir", type=click.Path(file_okay=False), default=None, help=data_help)
+        @functools.wraps(command)
+        def wrapper(*args: Any, data_dir: str | None = None, **kwargs: Any) -> Any:
+            settings = load_settings(data_dir or (default_data() if default_data else None))
+            with domain_errors(), App(settings) as app:
+                return command(*args, app=app, **kwargs)
+
+        return wrapper  # type: ignore[return-value]  # click's decorators erase the signature
+
+    return decorate
+
+
+def secret(prompt: str, env: str | None, *,
+           otherwise: str = "name an environment variable with --passphrase-env") -> str:
+    """A passphrase from the named environment variable, else typed (never an argument: shells log those).
+    `otherwise` says how the command takes it without a terminal."""
+    if env:
+        value = environment_secret(env)
+        if not value:
+            fail(f"environment variable {env} is empty")
+        return value
+    if not sys.stdin.isatty():
+        fail(f"{prompt}: no terminal to ask on; {otherwise}")
+    return str(click.prompt(prompt, hide_input=True))
+
+
+def secretariat_passphrase(settings: Settings) -> str:
+    """The secretariat's passphrase: $CASEDOCS_SECRETARIAT_PASSPHRASE, else typed."""
+    return settings.secretariat_passphrase or secret("Secretariat passphrase", None,
+                                                     otherwise=f"set {PASSPHRASE_ENV}")
+
+
+@contextmanager
+def progress_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (stdout stays the command's result); yields the step function."""
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
 def json_option(func: F) -> F:

@@ -1,84 +1,61 @@
-"""`casedocs init`, `casedocs case ...`, `casedocs deadlines`, `casedocs audit verify`."""
+"""`casedocs init`, `casedocs case import|show|list`, `casedocs deadlines`, `casedocs audit verify`."""
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 
 import click
 
-from cases import audit, tracker
-from cases.application import load_application_file
-from cases.procedure import Procedure
-from cases.views import case_as_dict, deadline_table
+from cases import audit
 from casedocs.app import App
-from casedocs.commands.options import data_option, domain_errors, json_option, print_json
-from casedocs.config import Settings
-
-
-@contextmanager
-def procedure(settings: Settings) -> Iterator[tuple[App, Procedure]]:
-    app = App(settings)
-    try:
-        with domain_errors(), app.procedure() as proc:
-            yield app, proc
-    finally:
-        app.close()
+from casedocs.checkpoints import checkpoint_dir
+from casedocs.commands.options import json_option, pass_app, print_json
+from casedocs.config import PASSPHRASE_ENV
+from casedocs.services import acts
+from casedocs.services.desk import pki_dir
 
 
 @click.command("init")
-@data_option
-def init(settings: Settings) -> None:
+@pass_app()
+def init(app: App) -> None:
     """Create the data directory and the database (or upgrade its schema), and the mechanism's
     certificate authority, time-stamping and seal certificates (keys encrypted with the
     secretariat's passphrase: $CASEDOCS_SECRETARIAT_PASSPHRASE, else asked for)."""
-    from casedocs.issuing import PASSPHRASE_ENV, pki_dir
-
-    passphrase = os.environ.get(PASSPHRASE_ENV)
+    settings = app.settings
+    passphrase = settings.secretariat_passphrase
     if not passphrase and not (pki_dir(settings.data_dir) / "pki.json").exists() and sys.stdin.isatty():
         passphrase = click.prompt("Secretariat passphrase for the new certificate authority", hide_input=True,
                                   confirmation_prompt=True)
-    app = App(settings)
-    with domain_errors():
-        has_pki = app.init(passphrase)
+    has_pki = app.init(passphrase)
     click.echo(f"casedocs: database ready at {settings.database_url}")
-    click.echo(f"casedocs: certificate authority {'ready' if has_pki else 'NOT created'} in {pki_dir(settings.data_dir)}"
+    click.echo(f"casedocs: certificate authority {'ready' if has_pki else 'NOT created'} in "
+               f"{pki_dir(settings.data_dir)}"
                + ("" if has_pki else f" (set {PASSPHRASE_ENV} and run init again to sign documents)"))
-    app.close()
+    certified = app.checkpoints.certificate() is not None
+    click.echo(f"casedocs: audit checkpoints signed in {checkpoint_dir(settings.data_dir)}"
+               + (" (key certified by the CA)" if certified else
+                  " (key certified by the CA at the first signing act)" if has_pki else ""))
 
 
-@click.group("case")
-def case_group() -> None:
-    """File and inspect cases."""
-
-
-@case_group.command("import")
+@click.command("import")
 @click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
-@data_option
-def case_import(document: Path, settings: Settings) -> None:
+@pass_app()
+def case_import(document: Path, app: App) -> None:
     """File an application from a JSON document (schema in the README); prints the case number."""
-    with domain_errors():
-        form = load_application_file(document)
-    with procedure(settings) as (_, proc):
-        case = proc.file_application(form, base_dir=document.resolve().parent)
-        number = case.number
+    with app.procedure() as proc:
+        number = acts.file_application(proc, document).number
     click.echo(number)
 
 
-@case_group.command("show")
+@click.command("show")
 @click.argument("number")
 @json_option
-@data_option
-def case_show(number: str, as_json: bool, settings: Settings) -> None:
+@pass_app()
+def case_show(number: str, as_json: bool, app: App) -> None:
     """A case with its stage, parties, events and deadlines."""
-    with procedure(settings) as (app, proc):
-        case = proc.get_case(number)
-        proc.advance(case, app.today())
-        document = case_as_dict(proc.session, case, app.today())
-        lines = deadline_table(case, app.today())
+    with app.procedure() as proc:
+        shown = acts.show_case(proc, number, app.today())
+    document = shown.document
     if as_json:
         print_json(document)
         return
@@ -96,19 +73,18 @@ def case_show(number: str, as_json: bool, settings: Settings) -> None:
     for event in document["events"]:
         click.echo(f"  {event['on'] or '':<10}  {event['text']}  [{event['actor']}]")
     click.echo("\ndeadlines:")
-    for line in lines:
+    for line in shown.deadlines:
         click.echo(f"  {line}")
     click.echo(f"\nallowed now: {', '.join(document['allowed_actions'])}")
 
 
-@case_group.command("list")
+@click.command("list")
 @json_option
-@data_option
-def case_list(as_json: bool, settings: Settings) -> None:
+@pass_app()
+def case_list(as_json: bool, app: App) -> None:
     """Every case with its stage."""
-    with procedure(settings) as (_, proc):
-        rows = [{"number": c.number, "stage": c.stage.value, "title": c.title, "received_on": c.received_on.isoformat()}
-                for c in proc.all_cases()]
+    with app.procedure() as proc:
+        rows = acts.list_cases(proc)
     if as_json:
         print_json(rows)
         return
@@ -121,20 +97,11 @@ def case_list(as_json: bool, settings: Settings) -> None:
 @click.option("--within", "within_days", type=click.IntRange(min=0), default=None, metavar="DAYS",
               help="Only deadlines due within DAYS calendar days (overdue ones included).")
 @json_option
-@data_option
-def deadlines(overdue: bool, within_days: int | None, as_json: bool, settings: Settings) -> None:
+@pass_app()
+def deadlines(overdue: bool, within_days: int | None, as_json: bool, app: App) -> None:
     """Open deadlines of all cases, soonest first."""
-    with procedure(settings) as (app, proc):
-        today = app.today()
-        items = []
-        for case in proc.all_cases():
-            proc.advance(case, today)
-            items += [tracker.view(case, d, today) for d in case.deadlines if d.is_open]
-    if overdue:
-        items = [i for i in items if i.due_on < today]
-    if within_days is not None:
-        items = [i for i in items if i.due_on <= today + timedelta(days=within_days)]
-    items.sort(key=lambda i: (i.due_on, i.case_number, i.rule))
+    with app.procedure() as proc:
+        items = acts.open_deadlines(proc, app.today(), overdue=overdue, within_days=within_days)
     if as_json:
         print_json([i.as_json() for i in items])
         return
@@ -154,23 +121,34 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @click.argument("number", required=False)
 @json_option
-@data_option
-def audit_verify(number: str | None, as_json: bool, settings: Settings) -> None:
-    """Recompute the hash chain of one case (or all) and name the first broken event."""
-    with procedure(settings) as (_, proc):
-        names = [proc.get_case(number).number] if number else audit.chains(proc.session)
-        reports = [audit.verify_chain(proc.session, name) for name in names]
+@pass_app()
+def audit_verify(number: str | None, as_json: bool, app: App) -> None:
+    """Recompute the hash chain of one case (or all) and check it against its latest signed checkpoint
+    (in the data directory, outside the database): name the first broken event, a cut or deleted
+    chain, a rewritten one, and events no checkpoint vouches for yet."""
+    with app.procedure() as proc:
+        reports = acts.verify_audit(proc, number, app.checkpoints.anchors())
     if as_json:
-        print_json([{"chain": r.chain, "events": r.events, "intact": r.intact,
+        print_json([{"chain": r.chain, "events": r.events, "intact": r.intact, "checkpointed": r.anchored,
                      "first_broken_event": r.first_broken_seq, "problem": r.problem} for r in reports])
     else:
         for report in reports:
-            verdict = "intact" if report.intact else f"BROKEN at event {report.first_broken_seq}: {report.problem}"
-            click.echo(f"{report.chain}: {report.events} events, {verdict}")
+            click.echo(f"{report.chain}: {report.events} events, {_verdict(report)}")
     if not all(r.intact for r in reports):
         raise SystemExit(1)
 
 
-def register(group: click.Group) -> None:
-    for command in (init, case_group, deadlines, audit_group):
-        group.add_command(command)
+def _verdict(report: audit.ChainReport) -> str:
+    if not report.intact:
+        return f"BROKEN at event {report.first_broken_seq}: {report.problem}"
+    if report.anchored == report.events:
+        return "intact, checkpointed"
+    if report.anchored == 0:
+        return "intact; not checkpointed (`casedocs init` checkpoints it)"
+    later = f"event {report.events}" if report.anchored + 1 == report.events \
+        else f"events {report.anchored + 1}-{report.events}"
+    return f"intact; {later} not yet checkpointed (the next act on it, or `casedocs init`, checkpoints it)"
+
+
+CASE_COMMANDS = (case_import, case_show, case_list)
+COMMANDS = (init, deadlines, audit_group)

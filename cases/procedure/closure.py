@@ -7,6 +7,7 @@ from datetime import date
 
 from cases import tracker
 from cases.errors import NotFoundError
+from cases.instruments import InstrumentId
 from cases.models import Agreement, Case, ClosureReport, MonitoringUpdate, Obligation, ObligeeInquiry
 from cases.procedure.core import Action, ProcedureCore
 from cases.procedure.launch import BOTH_SIDES
@@ -116,7 +117,7 @@ class ClosureActions(ProcedureCore):
             self._end_appointment(appointment, on, "process terminated")
         case.stage, case.termination_ground, case.terminated_on = Stage.TERMINATED, ground, on
         case.termination_statement = statement.strip()
-        self._send(case, "termination_notice", on, BOTH_SIDES, channel)
+        self._send(case, InstrumentId.TERMINATION_NOTICE, on, BOTH_SIDES, channel)
         self._audit(case, "terminate", on, ground=ground, declared_by=sorted(s.value for s in declared_by))
 
     def issue_closure_report(self, case: Case, terms: ClosureTerms, on: date,
@@ -132,7 +133,7 @@ class ClosureActions(ProcedureCore):
             case.stage = Stage.MONITORING
         else:
             case.stage, case.closed_on = Stage.CLOSED, on
-        self._send(case, "closure_report", on, BOTH_SIDES, channel)
+        self._send(case, InstrumentId.CLOSURE_REPORT, on, BOTH_SIDES, channel)
         self._audit(case, "issue_closure_report", on, monitoring=monitored)
         return case.closure_report
 

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from cases import audit, tracker
 from cases.calendar import WorkingCalendar
 from cases.errors import InvalidInputError, NotFoundError, ProcedureError
+from cases.events import AuditAction
+from cases.instruments import InstrumentId, Subject
 from cases.application import REPRESENTATIVES_REQUIRED_ABOVE
 from cases.models import Appointment, Case, Deadline, Delivery
 from cases.store import BlobStore
@@ -60,6 +62,12 @@ class Action(StrEnum):
     RECORD_INQUIRY = "record_inquiry"
     CLOSE_MONITORING = "close_monitoring"
     PUBLISH_SUMMARY = "publish_summary"
+
+
+# Every action is told in the timeline in both languages (cases/events.py checks its own table).
+_UNTOLD = sorted(set(Action) - set(AuditAction))
+if _UNTOLD:
+    raise AssertionError(f"procedure actions without phrases in cases/events.py: {', '.join(_UNTOLD)}")
 
 
 # Rights of 第六章 (confidentiality, objection, recusal, protection from retaliation) and
@@ -155,8 +163,10 @@ class ProcedureCore:
 
     # -- deliveries -----------------------------------------------------------------
 
-    def _send(self, case: Case, instrument: str, on: date, to: Iterable[SideRole], channel: Channel,
-              subject: str = "") -> list[Delivery]:
+    def _send(self, case: Case, instrument: InstrumentId, on: date, to: Iterable[SideRole], channel: Channel,
+              subject: Subject | None = None) -> list[Delivery]:
+        """Record the instrument sent to each side, under the matter it is issued for (the subject
+        docgen renders it for: the registry's subject kind, None for the case as a whole)."""
         sent = []
         for role in to:
             delivery = Delivery(instrument=instrument, addressee_side=role,
@@ -166,15 +176,15 @@ class ProcedureCore:
             sent.append(delivery)
         return sent
 
-    def _send_to(self, case: Case, instrument: str, on: date, addressee: str, channel: Channel,
-                 subject: str = "") -> Delivery:
+    def _send_to(self, case: Case, instrument: InstrumentId, on: date, addressee: str, channel: Channel,
+                 subject: Subject | None = None) -> Delivery:
         delivery = Delivery(instrument=instrument, addressee_side=None, addressee=addressee,
                             subject=subject, channel=channel, sent_on=on)
         case.deliveries.append(delivery)
         return delivery
 
-    def latest_delivery(self, case: Case, instrument: str, side: SideRole | None = None,
-                        subject: str = "") -> Delivery | None:
+    def latest_delivery(self, case: Case, instrument: InstrumentId, side: SideRole | None = None,
+                        subject: Subject | None = None) -> Delivery | None:
         for delivery in reversed(case.deliveries):
             if (delivery.instrument == instrument and delivery.subject == subject
                     and (side is None or delivery.addressee_side is side)):
@@ -183,11 +193,11 @@ class ProcedureCore:
 
     # -- deadlines ------------------------------------------------------------------
 
-    def _open(self, case: Case, rule: str, trigger_on: date, subject: str = "") -> Deadline:
+    def _open(self, case: Case, rule: str, trigger_on: date, subject: Subject | None = None) -> Deadline:
         return tracker.open_deadline(self.calendar, case, rule, trigger_on, subject)
 
     def _close(self, case: Case, rule: str, on: date, outcome: DeadlineOutcome = DeadlineOutcome.DONE,
-               subject: str = "") -> None:
+               subject: Subject | None = None) -> None:
         tracker.close(tracker.find_open(case, rule, subject), on, outcome)
 
     # -- time -----------------------------------------------------------------------
@@ -199,14 +209,16 @@ class ProcedureCore:
         second invitation is a deemed refusal (第四章第一节第1.2条). Returns what happened.
         """
         happened: list[str] = []
-        tracker.refresh_provisional(self.calendar, case)
+        # The calendar may have changed since the deadlines were counted (a published year, an office closure).
+        for recount in tracker.recount_open(self.calendar, case):
+            audit.append(self.session, case.number, "system (calendar)", "deadline_recounted", on=today,
+                         detail=recount.as_detail())
         if case.stage is Stage.INVITED:
             response = tracker.find_open(case, "invitation_response")
             if response is not None and today > response.due_on:
                 tracker.close(response, response.due_on, DeadlineOutcome.LAPSED)
-                self._open(case, "second_invitation", response.due_on)
-                self._audit_system(case, "invitation_lapsed", response.due_on,
-                                   second_invitation_due=tracker.find_open(case, "second_invitation").due_on)
+                second = self._open(case, "second_invitation", response.due_on)
+                self._audit_system(case, "invitation_lapsed", response.due_on, second_invitation_due=second.due_on)
                 happened.append(f"the invitation lapsed on {response.due_on} without an answer")
         if case.stage is Stage.REINVITED:
             response = tracker.find_open(case, "second_invitation_response")

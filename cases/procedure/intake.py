@@ -18,6 +18,7 @@ from cases.application import (
     StandardIn,
 )
 from cases.errors import InvalidInputError
+from cases.instruments import InstrumentId, Subject, SubjectKind
 from cases.models import (
     Agent,
     Case,
@@ -30,13 +31,14 @@ from cases.models import (
     StandardInvoked,
     SupplementRequest,
 )
-from cases.procedure.core import Action, ProcedureCore
+from cases.procedure.core import Action
+from cases.procedure.rights import RightsActions
 from cases.vocabulary import Channel, SideRole, Stage
 
 CASE_PREFIX = "MVC"
 
 
-class IntakeActions(ProcedureCore):
+class IntakeActions(RightsActions):  # an application may carry confidentiality requests (第三章第2条)
     # -- filing ---------------------------------------------------------------------
 
     def _next_number(self, year: int) -> tuple[int, str]:
@@ -189,7 +191,8 @@ class IntakeActions(ProcedureCore):
         request = SupplementRequest(items=items.strip(), requested_on=on)
         case.supplement_requests.append(request)
         self.session.flush()
-        self._send(case, "supplement_request", on, [SideRole.APPLICANT], channel, subject=f"supplement:{request.id}")
+        self._send(case, InstrumentId.SUPPLEMENT_REQUEST, on, [SideRole.APPLICANT], channel,
+                   subject=Subject(SubjectKind.SUPPLEMENT, request.id))
         self._audit(case, "request_supplement", on, items=request.items)
         return request
 
@@ -233,7 +236,7 @@ class IntakeActions(ProcedureCore):
         self._require_representatives(case, Action.ACCEPT)
         case.stage, case.accepted_on = Stage.ACCEPTED, on
         self._close(case, "formal_review", on)
-        self._send(case, "acceptance_decision", on, [SideRole.APPLICANT], channel)
+        self._send(case, InstrumentId.ACCEPTANCE_DECISION, on, [SideRole.APPLICANT], channel)
         self._open(case, "invitation", on)
         self._audit(case, "accept", on)
 
@@ -243,5 +246,5 @@ class IntakeActions(ProcedureCore):
             self._refuse(case, Action.REJECT, "a rejection must state its grounds")
         case.stage, case.rejected_on, case.rejection_grounds = Stage.REJECTED, on, grounds.strip()
         self._close(case, "formal_review", on)
-        self._send(case, "rejection_decision", on, [SideRole.APPLICANT], channel)
+        self._send(case, InstrumentId.REJECTION_DECISION, on, [SideRole.APPLICANT], channel)
         self._audit(case, "reject", on, grounds=case.rejection_grounds)

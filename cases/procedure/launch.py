@@ -9,6 +9,7 @@ from datetime import date
 
 from cases import tracker
 from cases.errors import NotFoundError
+from cases.instruments import InstrumentId
 from cases.models import Case, Delivery
 from cases.procedure.core import Action, ProcedureCore
 from cases.vocabulary import Channel, DeadlineOutcome, SideRole, Stage, TerminationGround
@@ -22,7 +23,7 @@ class LaunchActions(ProcedureCore):
         self._check_date(case, Action.SEND_INVITATION, on, not_before=case.accepted_on, what="the invitation")
         case.stage = Stage.INVITED
         self._close(case, "invitation", on)
-        self._send(case, "invitation", on, [SideRole.RESPONDENT], channel)
+        self._send(case, InstrumentId.INVITATION, on, [SideRole.RESPONDENT], channel)
         self._audit(case, "send_invitation", on, channel=channel)
 
     def send_second_invitation(self, case: Case, on: date, channel: Channel = Channel.EMAIL) -> None:
@@ -34,13 +35,13 @@ class LaunchActions(ProcedureCore):
             self._refuse(case, Action.SEND_SECOND_INVITATION, f"the first invitation has not lapsed: {when}")
         case.stage = Stage.REINVITED
         self._close(case, "second_invitation", on)
-        self._send(case, "second_invitation", on, [SideRole.RESPONDENT], channel)
+        self._send(case, InstrumentId.SECOND_INVITATION, on, [SideRole.RESPONDENT], channel)
         self._audit(case, "send_second_invitation", on, channel=channel)
 
     def record_response(self, case: Case, accepts: bool, on: date, *, preliminary_response: str = "") -> None:
         """The respondent's written answer; acceptance may carry a preliminary response."""
         self._begin(case, Action.RECORD_RESPONSE, on)
-        invitation = self.latest_delivery(case, "invitation", SideRole.RESPONDENT)
+        invitation = self.latest_delivery(case, InstrumentId.INVITATION, SideRole.RESPONDENT)
         self._check_date(case, Action.RECORD_RESPONSE, on,
                          not_before=invitation.sent_on if invitation else None, what="the answer")
         rule = "second_invitation_response" if case.stage is Stage.REINVITED else "invitation_response"
@@ -67,7 +68,7 @@ class LaunchActions(ProcedureCore):
                          what="the launch notice")
         case.stage = Stage.LAUNCH_NOTICE_SENT
         self._close(case, "launch_notice", on)
-        self._send(case, "launch_notice", on, BOTH_SIDES, channel)
+        self._send(case, InstrumentId.LAUNCH_NOTICE, on, BOTH_SIDES, channel)
         self._audit(case, "send_launch_notice", on, channel=channel)
 
     def send_non_launch_notice(self, case: Case, on: date, channel: Channel = Channel.EMAIL) -> None:
@@ -77,7 +78,7 @@ class LaunchActions(ProcedureCore):
         case.termination_ground = TerminationGround.RESPONDENT_UNRESPONSIVE
         case.terminated_on = case.closed_on = on
         self._close(case, "non_launch_notice", on)
-        self._send(case, "non_launch_notice", on, [SideRole.APPLICANT], channel)
+        self._send(case, InstrumentId.NON_LAUNCH_NOTICE, on, [SideRole.APPLICANT], channel)
         self._audit(case, "send_non_launch_notice", on, deemed_refusal=case.deemed_refusal)
 
     # -- deliveries -----------------------------------------------------------------
@@ -113,8 +114,8 @@ class LaunchActions(ProcedureCore):
 
     def _on_delivered(self, case: Case, delivery: Delivery) -> None:
         """The clocks that run from delivery."""
-        clock = {"invitation": "invitation_response",
-                 "second_invitation": "second_invitation_response"}.get(delivery.instrument)
+        clock = {InstrumentId.INVITATION: "invitation_response",
+                 InstrumentId.SECOND_INVITATION: "second_invitation_response"}.get(InstrumentId(delivery.instrument))
         if clock is not None:
             assert delivery.delivered_on is not None
             existing = tracker.find_latest(case, clock)
@@ -123,12 +124,12 @@ class LaunchActions(ProcedureCore):
             elif existing.is_open:
                 tracker.retrigger(self.calendar, existing, delivery.delivered_on)
             return
-        if delivery.instrument == "launch_notice":
+        if delivery.instrument == InstrumentId.LAUNCH_NOTICE:
             self._on_launch_notice_delivered(case)
 
     def _on_launch_notice_delivered(self, case: Case) -> None:
         """The procedure starts on the day the launch notice reached both sides."""
-        deliveries = [self.latest_delivery(case, "launch_notice", role) for role in BOTH_SIDES]
+        deliveries = [self.latest_delivery(case, InstrumentId.LAUNCH_NOTICE, role) for role in BOTH_SIDES]
         if any(d is None or d.delivered_on is None for d in deliveries):
             return
         launched_on = max(d.delivered_on for d in deliveries if d and d.delivered_on)

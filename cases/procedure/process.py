@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from cases import tracker
 from cases.errors import NotFoundError
+from cases.instruments import InstrumentId, Subject, SubjectKind
 from cases.models import Appointment, Case, Deadline, PathPeriod, SupportResource, ToolUse, Triage
 from cases.procedure.core import Action, ProcedureCore
 from cases.procedure.launch import BOTH_SIDES
@@ -53,7 +54,7 @@ class ProcessActions(ProcedureCore):
                              recommended_tools=[t.value for t in tools], reasoning=reasoning.strip())
         case.stage = Stage.TRIAGE
         self._close(case, "triage", on)
-        self._send(case, "triage_recommendation", on, BOTH_SIDES, channel)
+        self._send(case, InstrumentId.TRIAGE_RECOMMENDATION, on, BOTH_SIDES, channel)
         self._audit(case, "recommend_triage", on, path=path, tools=[t.value for t in tools])
         return case.triage
 
@@ -105,7 +106,9 @@ class ProcessActions(ProcedureCore):
         current.ended_on, current.end_reason = on, "switched"
         tracker.close(current.deadline, on, DeadlineOutcome.DONE)
         period = self._start_path(case, to, on, requested_by=requested_by)
-        self._send(case, "path_switch_decision", on, BOTH_SIDES, channel)
+        self.session.flush()  # the new period's id names the decision's subject
+        self._send(case, InstrumentId.PATH_SWITCH_DECISION, on, BOTH_SIDES, channel,
+                   subject=Subject(SubjectKind.PERIOD, period.id))
         self._audit(case, "switch_path", on, from_path=current.path, to_path=to, requested_by=requested_by,
                     reason=reason)
         return period
@@ -122,9 +125,11 @@ class ProcessActions(ProcedureCore):
         if not reason.strip():
             self._refuse(case, Action.EXTEND, "an extension decision must give its reasons")
         deadline = self._extension_target(case, target)
-        tracker.add_extension(self.calendar, deadline, Limit(amount, unit), requested_by=requested_by,
-                              decided_by=self.actor, decided_on=on, reason=reason.strip())
-        self._send(case, "extension_decision", on, BOTH_SIDES, channel, subject=f"deadline:{deadline.id}")
+        extension = tracker.add_extension(self.calendar, deadline, Limit(amount, unit), requested_by=requested_by,
+                                          decided_by=self.actor, decided_on=on, reason=reason.strip())
+        self.session.flush()  # the extension's id names the decision's subject
+        self._send(case, InstrumentId.EXTENSION_DECISION, on, BOTH_SIDES, channel,
+                   subject=Subject(SubjectKind.EXTENSION, extension.id))
         self._audit(case, "extend", on, rule=deadline.rule, amount=amount, unit=unit.value,
                     requested_by=requested_by, new_due=deadline.due_on, reason=reason.strip())
         return deadline
@@ -165,16 +170,17 @@ class ProcessActions(ProcedureCore):
                 self._refuse(case, Action.START_TOOL,
                              f"an industry-wide assessment needs at least {INDUSTRY_WIDE_MINIMUM} applicants or "
                              f"respondents; the largest side has {largest}")
-        deadline = self._open(case, kind.rule_id, on, subject="")
+        deadline = self._open(case, kind.rule_id, on)
         self.session.flush()
         tool = ToolUse(kind=kind, requested_by=requested_by, started_on=on, scope=scope.strip(),
                        industry_wide=industry_wide, suspends_mediation=suspends_mediation,
                        deadline_id=deadline.id, deadline=deadline)
         case.tools.append(tool)
         self.session.flush()
-        deadline.subject = f"tool:{tool.id}"
+        deadline.subject = Subject(SubjectKind.TOOL, tool.id)
         if kind is ToolKind.FACT_FINDING:
-            self._send(case, "fact_finding_terms", on, BOTH_SIDES, channel, subject=f"tool:{tool.id}")
+            self._send(case, InstrumentId.FACT_FINDING_TERMS, on, BOTH_SIDES, channel,
+                       subject=Subject(SubjectKind.TOOL, tool.id))
         self._audit(case, "start_tool", on, kind=kind, requested_by=requested_by, industry_wide=industry_wide,
                     suspends_mediation=suspends_mediation)
         return tool
@@ -246,7 +252,8 @@ class ProcessActions(ProcedureCore):
                                   appointed_on=on, tool_use_id=tool.id if tool else None)
         case.appointments.append(appointment)
         self.session.flush()
-        self._send_to(case, "appointment_letter", on, resource.name, channel, subject=f"appointment:{appointment.id}")
+        self._send_to(case, InstrumentId.APPOINTMENT_LETTER, on, resource.name, channel,
+                      subject=Subject(SubjectKind.APPOINTMENT, appointment.id))
         self._audit(case, "appoint", on, resource=resource.name, role=role, requested_by=requested_by,
                     consents=sorted(c.value for c in consents))
         return appointment

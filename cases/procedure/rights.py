@@ -1,10 +1,13 @@
 """Confidentiality, objections, recusal and protection from retaliation (第六章)."""
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import date
+from typing import TypeVar
 
 from cases.errors import NotFoundError
+from cases.instruments import InstrumentId, Subject, SubjectKind
+from cases.instruments.record import Identified
 from cases.models import Appointment, Case, ConfidentialityRequest, Objection, RecusalRequest, RiskAssessment
 from cases.procedure.core import Action, ProcedureCore
 from cases.vocabulary import (
@@ -19,8 +22,10 @@ from cases.vocabulary import (
     Stage,
 )
 
+_R = TypeVar("_R", bound=Identified)
 
-def _find(items: list, item_id: int, what: str, case: Case):  # type: ignore[no-untyped-def]
+
+def _find(items: Iterable[_R], item_id: int, what: str, case: Case) -> _R:
     for item in items:
         if item.id == item_id:
             return item
@@ -44,7 +49,7 @@ class RightsActions(ProcedureCore):
                                          received_on=on)
         case.confidentiality_requests.append(request)
         self.session.flush()
-        self._open(case, "confidentiality_decision", on, subject=f"confidentiality:{request.id}")
+        self._open(case, "confidentiality_decision", on, subject=Subject(SubjectKind.CONFIDENTIALITY, request.id))
         # The information itself stays out of the audit trail: it is what is being protected.
         self._audit(case, "request_confidentiality", on, request=request.id, requested_by=requested_by,
                     audience=audiences, duration=request.duration)
@@ -76,9 +81,9 @@ class RightsActions(ProcedureCore):
             request.decided_information = information.strip() or request.information
             request.decided_audience = self._audiences(case, audience) if audience else list(request.audience)
             request.decided_duration = duration.strip() or request.duration
-        self._close(case, "confidentiality_decision", on, subject=f"confidentiality:{request.id}")
-        self._send(case, "confidentiality_decision", on, [request.requested_by], channel,
-                   subject=f"confidentiality:{request.id}")
+        subject = Subject(SubjectKind.CONFIDENTIALITY, request.id)
+        self._close(case, "confidentiality_decision", on, subject=subject)
+        self._send(case, InstrumentId.CONFIDENTIALITY_DECISION, on, [request.requested_by], channel, subject=subject)
         self._audit(case, "decide_confidentiality", on, request=request.id, granted=granted,
                     audience=request.decided_audience, duration=request.decided_duration)
         return request
@@ -96,7 +101,7 @@ class RightsActions(ProcedureCore):
                               target_appointment_id=target_appointment.id if target_appointment else None)
         case.objections.append(objection)
         self.session.flush()
-        self._open(case, "objection_decision", on, subject=f"objection:{objection.id}")
+        self._open(case, "objection_decision", on, subject=Subject(SubjectKind.OBJECTION, objection.id))
         self._audit(case, "raise_objection", on, objection=objection.id, raised_by=raised_by, ground=ground)
         return objection
 
@@ -116,9 +121,11 @@ class RightsActions(ProcedureCore):
         self._check_date(case, Action.DECIDE_OBJECTION, on, not_before=objection.received_on, what="the decision")
         objection.decided_on, objection.outcome = on, outcome
         objection.measures, objection.decision_reason = [m.value for m in measures], reason.strip()
-        self._close(case, "objection_decision", on, subject=f"objection:{objection.id}")
-        self._send(case, "objection_decision", on, [objection.raised_by], channel, subject=f"objection:{objection.id}")
+        subject = Subject(SubjectKind.OBJECTION, objection.id)
+        self._close(case, "objection_decision", on, subject=subject)
+        self._send(case, InstrumentId.OBJECTION_DECISION, on, [objection.raised_by], channel, subject=subject)
         if ObjectionMeasure.REMOVE_APPOINTEE in measures:
+            assert objection.target_appointment_id is not None  # checked above: removal names an appointment
             appointment = _find(case.appointments, objection.target_appointment_id, "appointment", case)
             self._end_appointment(appointment, on, f"removed on objection {objection.id}")
         self._audit(case, "decide_objection", on, objection=objection.id, outcome=outcome,
@@ -159,7 +166,7 @@ class RightsActions(ProcedureCore):
                                  reasons=reasons.strip(), received_on=on)
         case.recusal_requests.append(request)
         self.session.flush()
-        self._open(case, "recusal_decision", on, subject=f"recusal:{request.id}")
+        self._open(case, "recusal_decision", on, subject=Subject(SubjectKind.RECUSAL, request.id))
         self._audit(case, "request_recusal", on, request=request.id, appointee=appointment.resource.name,
                     raised_by=raised_by.value if raised_by else "appointee")
         return request
@@ -175,11 +182,12 @@ class RightsActions(ProcedureCore):
             self._refuse(case, Action.DECIDE_RECUSAL, "the decision must give its reasons")
         self._check_date(case, Action.DECIDE_RECUSAL, on, not_before=request.received_on, what="the decision")
         request.decided_on, request.recused, request.decision_reason = on, recused, reason.strip()
-        self._close(case, "recusal_decision", on, subject=f"recusal:{request.id}")
+        subject = Subject(SubjectKind.RECUSAL, request.id)
+        self._close(case, "recusal_decision", on, subject=subject)
         if request.raised_by is not None:
-            self._send(case, "recusal_decision", on, [request.raised_by], channel, subject=f"recusal:{request.id}")
-        self._send_to(case, "recusal_decision", on, request.appointment.resource.name, channel,
-                      subject=f"recusal:{request.id}")
+            self._send(case, InstrumentId.RECUSAL_DECISION, on, [request.raised_by], channel, subject=subject)
+        self._send_to(case, InstrumentId.RECUSAL_DECISION, on, request.appointment.resource.name, channel,
+                      subject=subject)
         if recused:
             self._end_appointment(request.appointment, on, f"recused (request {request.id})")
         self._audit(case, "decide_recusal", on, request=request.id, recused=recused)

@@ -1,7 +1,7 @@
 """DOCX → PDF/A-2b through LibreOffice headless, kept warm.
 
-``ConverterPool`` keeps N unoserver/LibreOffice processes (own profiles, own
-ports) behind a queue; ``convert_naive`` is the one-soffice-per-document
+``ConverterPool`` keeps N LibreOffice processes (own profiles, each driven
+by our UNO worker) behind a queue; ``convert_naive`` is the one-soffice-per-document
 baseline for benchmarks. See pool.py for the policy (timeouts, restarts,
 retries, recycling) and process.py for the process handling.
 """
@@ -9,7 +9,7 @@ retries, recycling) and process.py for the process handling.
 from .errors import ConversionError, ConverterStartError
 from .naive import convert_naive
 from .pool import ConverterPool, PoolStats
-from .process import ProcessInfo, default_unoserver
+from .process import ProcessInfo, converter_identity, default_uno_python
 
 __all__ = [
     "ConversionError",
@@ -18,5 +18,6 @@ __all__ = [
     "PoolStats",
     "ProcessInfo",
     "convert_naive",
-    "default_unoserver",
+    "converter_identity",
+    "default_uno_python",
 ]

@@ -7,16 +7,12 @@ the *document* is bad (ConversionError: no restart, no retry) or the
 
 from __future__ import annotations
 
-import http.client
 import threading
-import xmlrpc.client
+from typing import Any
 
 from .checks import check_pdf
 from .errors import ConversionError
-from .process import UnoServerProcess
-
-# What unoserver's converter raises when LibreOffice's import filter rejects the input.
-_LOAD_FAILURE = "Could not load document"
+from .process import ConverterProcess, DocumentRejected, WorkerFault, WorkerGone
 
 
 class ProcessFailure(Exception):
@@ -33,14 +29,14 @@ class _Watchdog:
 
     Killing the process group is the only reliable cancel: a hung LibreOffice
     (unoserver #108) ignores everything else, and the kill also closes the
-    XML-RPC socket so the waiting thread returns at once.
+    worker's pipe so the waiting thread returns at once.
 
     Firing and disarming exclude each other, and the kill happens under the
     same lock: once ``__exit__`` returns, ``fired`` is final and any kill is
     complete, so a late timer can never kill the process's successor.
     """
 
-    def __init__(self, limit: float, process: UnoServerProcess) -> None:
+    def __init__(self, limit: float, process: ConverterProcess) -> None:
         self.fired = False
         self._disarmed = False
         self._lock = threading.Lock()
@@ -66,34 +62,34 @@ class _Watchdog:
 
 
 def run_attempt(
-    process: UnoServerProcess, docx: bytes, name: str, options: list[str], limit: float
+    process: ConverterProcess, docx: bytes, name: str, filter_data: dict[str, Any], limit: float
 ) -> bytes:
     """Convert on ``process`` within ``limit`` seconds; return a checked PDF."""
     with _Watchdog(limit, process) as watchdog:
         try:
-            result = process.convert(docx, options)
-        except xmlrpc.client.Fault as fault:
-            if not watchdog.fired and _LOAD_FAILURE in fault.faultString:
+            result = process.convert(docx, filter_data)
+        except DocumentRejected as exc:
+            if not watchdog.fired:
                 raise ConversionError(
-                    name, "invalid DOCX: LibreOffice could not load it with the Word filter"
+                    name, f"invalid DOCX: LibreOffice could not load it with the Word filter ({exc})"
                 ) from None
+            raise _failure(process, watchdog, limit, str(exc)) from None
+        except (WorkerFault, WorkerGone, OSError) as exc:
             # Any other fault (e.g. a DisposedException after soffice.bin died):
             # do not trust that LibreOffice any more.
-            raise _failure(process, watchdog, limit, fault.faultString) from None
-        except (OSError, http.client.HTTPException, xmlrpc.client.ProtocolError) as exc:
-            raise _failure(process, watchdog, limit, repr(exc)) from None
+            raise _failure(process, watchdog, limit, str(exc)) from None
     if watchdog.fired:  # the answer raced the kill: the process is dead regardless
         raise _failure(process, watchdog, limit, "")
     return check_pdf(name, result)
 
 
 def _failure(
-    process: UnoServerProcess, watchdog: _Watchdog, limit: float, detail: str
+    process: ConverterProcess, watchdog: _Watchdog, limit: float, detail: str
 ) -> ProcessFailure:
     if watchdog.fired:
         return ProcessFailure("timeout", f"timeout after {limit:g} s")
     return ProcessFailure(
         "crash",
-        f"LibreOffice crashed ({detail[:200]}; unoserver exit code {process.exit_code()});"
+        f"LibreOffice crashed ({detail[:200]}; converter exit code {process.exit_code()});"
         f" log tail: {process.log_tail(3)[-300:]!r}",
     )

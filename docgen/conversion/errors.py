@@ -21,9 +21,9 @@ class ConversionError(Exception):
 
 
 class ConverterStartError(RuntimeError):
-    """A LibreOffice converter process (unoserver) did not come up.
+    """A LibreOffice converter process (our UNO worker) did not come up.
 
     Separate from ConversionError: no document is at fault, the machine is
-    (missing LibreOffice, broken .venv-uno, ports, ...). The message carries the
-    tail of the server's log because that is where the real cause is written.
+    (missing LibreOffice, broken .venv-uno, ...). The message carries the
+    tail of the worker's log because that is where the real cause is written.
     """

@@ -1,8 +1,9 @@
-"""The naive way: one ``soffice --convert-to`` process per document.
+"""The way without a pool: one ``soffice --convert-to`` process per document.
 
-Kept only as the benchmark's baseline for the pool (it pays LibreOffice's
-start-up, 1-2 s, on every document). Same PDF/A options and the same output
-checks, so the comparison is fair.
+Kept as the benchmark's baseline (it pays LibreOffice's start-up on every
+document). Fair to it: the same PDF/A options and output checks, and the
+user profile reused from one document to the next, as a user's is; a fresh
+profile per document would add about a second of profile creation each.
 """
 
 from __future__ import annotations
@@ -21,8 +22,13 @@ def _soffice() -> str:
     return shutil.which("soffice") or "/usr/bin/soffice"
 
 
-def convert_naive(docx_path: Path, out_dir: Path, timeout: float, *, pdfa: bool = True) -> Path:
-    """Convert ``docx_path`` into ``out_dir/<stem>.pdf`` with a fresh soffice; return that path.
+def convert_naive(docx_path: Path, out_dir: Path, timeout: float, *, pdfa: bool = True,
+                  profile: Path | None = None) -> Path:
+    """Convert ``docx_path`` into ``out_dir/<stem>.pdf`` with a new soffice; return that path.
+
+    ``profile`` is the user profile directory to use (and keep); None makes a
+    temporary one. Never share a profile with a running LibreOffice: soffice
+    would hand the job to it, or refuse to start while its lock is held.
 
     The export options use soffice's JSON filter-option syntax
     (``pdf:writer_pdf_Export:{...}``), supported since LibreOffice 7.4.
@@ -33,12 +39,10 @@ def convert_naive(docx_path: Path, out_dir: Path, timeout: float, *, pdfa: bool 
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{docx_path.stem}.pdf"
     target.unlink(missing_ok=True)  # soffice exits 0 even when it wrote nothing
-    # Own profile: with a shared one soffice would hand the job to another
-    # running instance (or refuse to start while its lock is held).
-    profile = Path(tempfile.mkdtemp(prefix="casedocs-soffice-"))
+    user_profile = Path(tempfile.mkdtemp(prefix="casedocs-soffice-")) if profile is None else profile
     cmd = [
         _soffice(), "--headless", "--norestore", "--nologo", "--nodefault",
-        f"-env:UserInstallation={profile.as_uri()}",
+        f"-env:UserInstallation={user_profile.resolve().as_uri()}",
         f"--infilter={DOCX_IMPORT_FILTER}",  # never fall back to the plain-text filter
         "--convert-to", f"pdf:writer_pdf_Export:{pdf_filter_json(pdfa)}",
         "--outdir", str(out_dir), str(docx_path),
@@ -50,7 +54,8 @@ def convert_naive(docx_path: Path, out_dir: Path, timeout: float, *, pdfa: bool 
         check_pdf(name, target.read_bytes())
         return target
     finally:
-        shutil.rmtree(profile, ignore_errors=True)
+        if profile is None:
+            shutil.rmtree(user_profile, ignore_errors=True)
 
 
 def _run(cmd: list[str], name: str, timeout: float) -> str:

@@ -1,10 +1,11 @@
 """A pool of warm LibreOffice processes with a queue in front.
 
-One LibreOffice converts one document at a time, and unoserver does no load
-balancing, so parallelism means N independent processes and a thread-safe
-checkout of idle ones. This module owns that checkout and the policy around
-it: time limits, restart after a hang or crash, retry, recycling after N
-conversions, and clean shutdown.
+One LibreOffice converts one document at a time (two clients on one soffice
+took as long as one, measured), so parallelism means N independent processes
+and a thread-safe checkout of idle ones. This module owns that checkout and
+the policy around it: time limits, restart after a hang or crash, retry,
+recycling after N conversions, clean shutdown, and removing what pools whose
+process died left behind.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from .attempt import ProcessFailure, run_attempt
-from .checks import check_docx, pdf_filter_options
+from .checks import check_docx, pdf_filter_data
 from .errors import ConversionError, ConverterStartError
-from .process import ProcessInfo, UnoServerProcess, default_unoserver
+from .process import ConverterProcess, ProcessInfo, default_uno_python
+from .procgroup import claim, remove_abandoned
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +66,7 @@ class ConverterPool:
         *,
         max_conversions_per_process: int = 200,
         retries: int = 1,
-        unoserver: Path | None = None,
+        uno_python: Path | None = None,
         startup_timeout: float = 60.0,
     ) -> None:
         if size < 1:
@@ -77,11 +80,11 @@ class ConverterPool:
         self._work_dir = Path(work_dir)
         self._max_conversions = max_conversions_per_process
         self._retries = retries
-        self._unoserver = unoserver or default_unoserver()
+        self._uno_python = uno_python or default_uno_python()
         self._startup_timeout = startup_timeout
         self._lock = threading.Lock()
-        self._idle: queue.Queue[UnoServerProcess] = queue.Queue()
-        self._processes: list[UnoServerProcess] = []
+        self._idle: queue.Queue[ConverterProcess] = queue.Queue()
+        self._processes: list[ConverterProcess] = []
         self._restarters: set[threading.Thread] = set()
         self._base_dir: Path | None = None
         self._started = False
@@ -103,9 +106,12 @@ class ConverterPool:
                 return self
             self._started = True
         self._work_dir.mkdir(parents=True, exist_ok=True)
+        for stale in remove_abandoned(self._work_dir, "lo-pool-*"):
+            log.warning("removed %s, left by a converter pool whose process died", stale)
         self._base_dir = Path(tempfile.mkdtemp(prefix="lo-pool-", dir=self._work_dir))
+        claim(self._base_dir)
         self._processes = [
-            UnoServerProcess(slot, self._unoserver, self._base_dir) for slot in range(self.size)
+            ConverterProcess(slot, self._uno_python, self._base_dir) for slot in range(self.size)
         ]
         _register(self)
         errors = self._start_all()
@@ -122,7 +128,7 @@ class ConverterPool:
     def _start_all(self) -> list[ConverterStartError]:
         errors: list[ConverterStartError] = []
 
-        def start_one(process: UnoServerProcess) -> None:
+        def start_one(process: ConverterProcess) -> None:
             try:
                 process.start(self._startup_timeout)
             except ConverterStartError as exc:
@@ -208,13 +214,13 @@ class ConverterPool:
         limit = self.timeout if timeout is None else timeout
         try:
             check_docx(name, docx)
-            return self._convert_with_retries(docx, name, pdf_filter_options(pdfa), limit)
+            return self._convert_with_retries(docx, name, pdf_filter_data(pdfa), limit)
         except ConversionError:
             self._count("failures")
             raise
 
     def _convert_with_retries(
-        self, docx: bytes, name: str, options: list[str], limit: float
+        self, docx: bytes, name: str, options: dict[str, Any], limit: float
     ) -> bytes:
         failure: ProcessFailure | None = None
         for attempt in range(1 + self._retries):
@@ -247,7 +253,7 @@ class ConverterPool:
 
     # --- checkout / release ---------------------------------------------------
 
-    def _checkout(self, name: str) -> UnoServerProcess:
+    def _checkout(self, name: str) -> ConverterProcess:
         """Take an idle, running process; wait while all are busy or restarting."""
         while True:
             if self._closed or not self._started:
@@ -272,17 +278,17 @@ class ConverterPool:
                 raise ConversionError(name, f"LibreOffice could not be started: {exc}") from None
             return process
 
-    def _release(self, process: UnoServerProcess) -> None:
+    def _release(self, process: ConverterProcess) -> None:
         if process.conversions >= self._max_conversions:
             self._replace(process, "recycle")  # LibreOffice's memory only grows
         else:
             self._idle.put(process)
 
-    def _replace(self, process: UnoServerProcess, kind: str) -> None:
+    def _replace(self, process: ConverterProcess, kind: str) -> None:
         """Kill ``process`` now and start a fresh one in the background.
 
         In the background so that the retry (or the next caller) can use another
-        idle process meanwhile; unoserver needs ~5 s to come up.
+        idle process meanwhile; LibreOffice needs 1-2 s to come up.
         """
         process.kill()
         with self._lock:
@@ -306,7 +312,7 @@ class ConverterPool:
         log.warning("replacing LibreOffice in slot %d (%s)", process.slot, kind)
         thread.start()
 
-    def _restart(self, process: UnoServerProcess) -> None:
+    def _restart(self, process: ConverterProcess) -> None:
         try:
             process.start(self._startup_timeout)
         except ConverterStartError as exc:

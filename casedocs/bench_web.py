@@ -1,0 +1,527 @@
+"""`casedocs bench web`: the web service under load, as `make demo` serves it (issue 10).
+
+1. Setup, as a user does it, in a fresh data directory: `casedocs demo` (with its paperwork, as
+   `make demo` runs it, so the case page lists every document; without it under --quick),
+   `casedocs user demo` (the officer and its TOTP key) and `casedocs user token` (the API's token).
+2. `casedocs serve --demo` (gunicorn) on a free loopback port in a subprocess; the bench signs in
+   once through the real forms (password, then the TOTP code computed with pyotp from the key) and
+   every client sends that session's cookie.
+3. Each page in turn, under CLIENTS concurrent clients (threads, each with its own keep-alive
+   connection), each sending its next request as soon as the last is answered: the console's
+   dashboard, the sample case's page, and the API's read of the same case (bearer token). A warm-up
+   round goes first, uncounted. Figures: p50, p95 and the slowest latency, throughput, and errors
+   (any answer but 200, or no answer).
+4. Where the time goes, in this process (one request at a time, after a warm-up): the queries each
+   page issues (counted with a SQLAlchemy event), the time in the database's execute calls, in
+   template rendering (Flask's template signals) and the rest (services, ORM, Flask); and argon2
+   at login (`accounts.authenticate`, which verifies the password), apart from the pages.
+
+Timings are printed, never asserted: the machine decides. Everything runs on 127.0.0.1 and is
+bounded in requests and in seconds.
+"""
+from __future__ import annotations
+
+import dataclasses
+import http.client
+import math
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+import pyotp
+
+from casedocs.bench import _cpu_of
+from casedocs.commands.users import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+Echo = Callable[[str], None]
+CLIENTS = 20
+HOST = "127.0.0.1"
+OFFICER = DEMO_ACCOUNTS[0][0]
+# What a browser of the mechanism's officers sends; the page's language follows it (web.i18n).
+ACCEPT_LANGUAGE = "zh-CN,zh;q=0.9,en;q=0.8"
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+_KEY = re.compile(r"^\s*key: ([A-Z2-7]+)\s*$", re.MULTILINE)
+_SAMPLE = re.compile(r"^(\S+) — sample case", re.MULTILINE)
+
+
+class BenchError(RuntimeError):
+    """A step of the bench failed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much to measure: requests per page (after the warm-up) and a time limit per page."""
+
+    requests: int
+    seconds: float
+    paperwork: bool  # the demo's documents too (`make demo`), else its cases only
+    profile_rounds: int
+
+    @classmethod
+    def of(cls, quick: bool) -> "Plan":
+        return cls(40, 10.0, False, 2) if quick else cls(1000, 30.0, True, 10)
+
+
+@dataclass(frozen=True)
+class Setup:
+    data_dir: Path
+    case_number: str
+    totp_secret: str
+    token: str
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    path: str
+    api: bool = False  # sends the bearer token instead of the session cookie
+
+
+@dataclass
+class Result:
+    page: Page
+    latencies: list[float] = field(default_factory=list)  # seconds, answered with 200
+    errors: int = 0
+    first_error: str = ""
+    seconds: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds of the server's processes while the page was measured
+    client_cpu: float = 0.0  # and of this process (the clients)
+
+    def percentile(self, p: float) -> float:
+        """Nearest-rank percentile, in milliseconds."""
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[max(0, math.ceil(len(ordered) * p / 100) - 1)]
+
+    @property
+    def requests(self) -> int:
+        return len(self.latencies) + self.errors
+
+    @property
+    def throughput(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def cpu_ms(self, seconds: float) -> float:
+        return 1000 * seconds / self.requests if self.requests else float("nan")
+
+
+def pages(case_number: str) -> list[Page]:
+    quoted = urllib.parse.quote(case_number)
+    return [Page("console dashboard", "/console/"), Page("console case page", f"/console/cases/{quoted}"),
+            Page("API case read", f"/api/v1/cases/{quoted}", api=True)]
+
+
+# -- setup and server ---------------------------------------------------------------------------
+
+def _casedocs(*args: str, timeout: float = 600) -> str:
+    """Run the casedocs command line in a child process (this interpreter), its output or BenchError."""
+    command = [sys.executable, "-c", "from casedocs.cli import main; main()", *args]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or done.stdout.strip().splitlines() or ["no output"])[-1]
+        raise BenchError(f"casedocs {args[0]} {args[1] if len(args) > 1 else ''} failed: {last}")
+    return done.stdout
+
+
+def prepare(data_dir: Path, plan: Plan, echo: Echo) -> Setup:
+    """The demo's cases, accounts and an API token in `data_dir` (which must be new)."""
+    if data_dir.exists() and any(data_dir.iterdir()):
+        raise BenchError(f"{data_dir} is not empty: the bench makes its own demo data directory")
+    started = time.perf_counter()
+    out = ["--out", str(data_dir.parent / f"{data_dir.name}-paperwork")] if plan.paperwork else []
+    demo = _casedocs("demo", "--data", str(data_dir), *out)
+    sample = _SAMPLE.search(demo)
+    accounts = _casedocs("user", "demo", "--data", str(data_dir))
+    key = _KEY.search(accounts)
+    if sample is None or key is None:
+        raise BenchError("the demo did not print its sample case and the officer's key")
+    token = _casedocs("user", "token", OFFICER, "--data", str(data_dir)).strip().splitlines()[-1]
+    echo(f"setup: demo {'with its paperwork ' if plan.paperwork else ''}and accounts in "
+         f"{time.perf_counter() - started:.0f} s; sample case {sample.group(1)}")
+    return Setup(data_dir, sample.group(1), key.group(1), token)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int  # gunicorn's arbiter; its workers are its children
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds used so far by the arbiter and its live workers (Linux /proc)."""
+        return _cpu_of([self.pid, *_children(self.pid)])
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@contextmanager
+def server(setup: Setup, workers: int, log: Path) -> Iterator[Server]:
+    """`casedocs serve --demo` on a free loopback port until the block ends."""
+    port = free_port()
+    command = [sys.executable, "-c", "from casedocs.cli import main; main()", "serve", "--demo",
+               "--data", str(setup.data_dir), "--host", HOST, "--port", str(port), "--workers", str(workers)]
+    with open(log, "wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while not _healthy(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                tail = log.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
+                raise BenchError(f"casedocs serve did not answer /healthz: {tail[0]}")
+            time.sleep(0.2)
+        yield Server(port, process.pid)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _healthy(port: int) -> bool:
+    try:
+        connection = http.client.HTTPConnection(HOST, port, timeout=2)
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+
+
+# -- signing in ---------------------------------------------------------------------------------
+
+class Browser:
+    """Just enough of a browser to sign in: one connection, cookies kept, forms with their CSRF token."""
+
+    def __init__(self, port: int) -> None:
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        self.cookies: dict[str, str] = {}
+
+    def send(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, str]:
+        headers = {"Cookie": self.cookie_header()}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for raw in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(raw).items():
+                self.cookies[name] = morsel.value
+        return response.status, response.headers.get("Location", ""), text
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def post_form(self, path: str, form: dict[str, str]) -> tuple[int, str, str]:
+        _, _, page = self.send("GET", path)
+        token = _CSRF.search(page)
+        if token is None:
+            raise BenchError(f"no csrf_token on {path}")
+        return self.send("POST", path, {**form, "csrf_token": token.group(1)})
+
+
+def sign_in(port: int, setup: Setup) -> tuple[str, float]:
+    """The officer's session cookie, through /login and /login/code; and the seconds the password step
+    took (argon2 verification included), as seen by a client."""
+    browser = Browser(port)
+    browser.send("GET", "/login")
+    started = time.perf_counter()
+    status, location, _ = browser.post_form("/login", {"email": OFFICER, "password": DEMO_PASSWORD})
+    password_step = time.perf_counter() - started
+    if status != 302 or "/login/code" not in location:
+        raise BenchError(f"the officer's password was not accepted (HTTP {status})")
+    status, location, _ = browser.post_form("/login/code", {"code": pyotp.TOTP(setup.totp_secret).now()})
+    if status != 302 or "/login" in location:
+        raise BenchError(f"the officer's TOTP code was not accepted (HTTP {status})")
+    return browser.cookie_header(), password_step
+
+
+# -- load -----------------------------------------------------------------------------------------
+
+class _Client:
+    """One keep-alive connection; a GET is retried once when the server had closed an idle connection."""
+
+    def __init__(self, port: int, headers: dict[str, str]) -> None:
+        self.port, self.headers = port, headers
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=60)
+
+    def get(self, path: str) -> int:
+        for attempt in (1, 2):
+            try:
+                self.connection.request("GET", path, headers=self.headers)
+                response = self.connection.getresponse()
+                response.read()
+                return response.status
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.connection.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def load(server: Server, page: Page, headers: dict[str, str], plan: Plan, clients: int = CLIENTS) -> Result:
+    """`plan.requests` GETs of the page (at most `plan.seconds`) from `clients` threads, each sending
+    its next request when the last is answered, after two uncounted ones per client."""
+    port = server.port
+    result = Result(page)
+    lock = threading.Lock()
+    remaining = [plan.requests]
+    ready = threading.Barrier(clients + 1)
+    deadline = [0.0]
+
+    def work() -> None:
+        client = _Client(port, headers)
+        try:
+            for _ in range(2):  # warm-up: connections open, every worker has served the page
+                _one(client, None)
+            ready.wait()
+            ready.wait()
+            while time.monotonic() < deadline[0]:
+                with lock:
+                    if remaining[0] <= 0:
+                        return
+                    remaining[0] -= 1
+                _one(client, result)
+        finally:
+            client.close()
+
+    def _one(client: _Client, into: Result | None) -> None:
+        started = time.perf_counter()
+        try:
+            status, problem = client.get(page.path), ""
+        except (OSError, http.client.HTTPException) as error:
+            status, problem = 0, f"{type(error).__name__}: {error}"
+        elapsed = time.perf_counter() - started
+        if into is None:
+            return
+        with lock:
+            if status == 200:
+                into.latencies.append(elapsed)
+            else:
+                into.errors += 1
+                into.first_error = into.first_error or problem or f"HTTP {status}"
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    ready.wait()  # every client warmed up
+    deadline[0] = time.monotonic() + plan.seconds
+    server_cpu, client_cpu, started = server.cpu_seconds(), time.process_time(), time.perf_counter()
+    ready.wait()
+    for thread in threads:
+        thread.join()
+    result.seconds = time.perf_counter() - started
+    result.server_cpu, result.client_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
+    return result
+
+
+def report(results: Sequence[Result], echo: Echo) -> None:
+    echo(f"  {'':<20} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'req/s':>7} "
+         f"{'server CPU ms/req':>17} {'client':>6}")
+    for r in results:
+        slowest = 1000 * max(r.latencies) if r.latencies else float("nan")
+        echo(f"  {r.page.label:<20} {r.requests:>8} {r.errors:>6} {r.percentile(50):7.1f} "
+             f"{r.percentile(95):7.1f} {slowest:7.1f} {r.throughput:7.1f} {r.cpu_ms(r.server_cpu):17.1f} "
+             f"{r.cpu_ms(r.client_cpu):6.1f}")
+        if r.first_error:
+            echo(f"    first error: {r.first_error}")
+
+
+# -- where the time goes (in this process) --------------------------------------------------------
+
+@dataclass
+class Breakdown:
+    """One page's requests made one at a time in this process: CPU seconds, by part."""
+
+    page: Page
+    queries: int = 0
+    total: list[float] = field(default_factory=list)     # the whole request
+    view: list[float] = field(default_factory=list)      # the view: services (DB included) and template
+    database: list[float] = field(default_factory=list)  # the driver's execute calls
+    template: list[float] = field(default_factory=list)  # Jinja rendering
+
+
+class _Meter:
+    """CPU time spent inside the marked parts of the current request (this process, one thread)."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        self.queries = 0
+        self._started: dict[str, float] = {}
+
+    def reset(self) -> None:
+        self.spent, self.queries = {"view": 0.0, "db": 0.0, "template": 0.0}, 0
+
+    def start(self, part: str) -> None:
+        self._started[part] = time.process_time()
+
+    def stop(self, part: str) -> None:
+        self.spent[part] += time.process_time() - self._started.pop(part, time.process_time())
+
+
+def _metered_app(settings: Any, meter: _Meter) -> Any:
+    """A web app made here, for the bench alone, with every view and template and query metered."""
+    import functools
+
+    from flask import before_render_template, template_rendered
+    from sqlalchemy import event
+
+    from web import create_app
+    from web.context import core
+
+    app = create_app(settings, start_jobs=False)
+    for endpoint, view in list(app.view_functions.items()):
+        @functools.wraps(view)  # keeps the view's declared access rule (web.access)
+        def timed(*args: Any, _view: Callable[..., Any] = view, **kwargs: Any) -> Any:
+            meter.start("view")
+            try:
+                return _view(*args, **kwargs)
+            finally:
+                meter.stop("view")
+        app.view_functions[endpoint] = timed
+
+    def executed(*_: Any) -> None:
+        meter.queries += 1
+        meter.stop("db")
+
+    with app.app_context():
+        engine = core().db.engine
+    event.listen(engine, "before_cursor_execute", lambda *_: meter.start("db"))
+    event.listen(engine, "after_cursor_execute", executed)
+    before_render_template.connect(lambda *_, **__: meter.start("template"), app, weak=False)
+    template_rendered.connect(lambda *_, **__: meter.stop("template"), app, weak=False)
+    return app
+
+
+def breakdown(setup: Setup, cookie: str, plan: Plan) -> tuple[list[Breakdown], list[float]]:
+    """Each page requested one at a time in a web app made here (the server's settings and data; the
+    session cookie the server gave works, as its key is the data directory's): queries per request and
+    CPU time by part; then argon2. CPU time, not wall time: other work on the machine changes it less."""
+    from casedocs.config import Settings
+    from web import shutdown
+    from web.context import core
+
+    meter = _Meter()
+    app = _metered_app(dataclasses.replace(Settings.load(setup.data_dir), secure_cookies=False), meter)
+    found: list[Breakdown] = []
+    try:
+        client = app.test_client()
+        for pair in cookie.split("; "):
+            name, _, value = pair.partition("=")
+            client.set_cookie(name, value)
+        for page in pages(setup.case_number):
+            headers = {"Accept-Language": ACCEPT_LANGUAGE,
+                       **({"Authorization": f"Bearer {setup.token}"} if page.api else {})}
+            row = Breakdown(page)
+            for round_ in range(plan.profile_rounds + 1):
+                meter.reset()
+                started = time.process_time()
+                response = client.get(page.path, headers=headers)
+                spent = time.process_time() - started
+                if response.status_code != 200:
+                    raise BenchError(f"{page.path} answered {response.status_code} in this process")
+                if round_ == 0:
+                    continue  # the first compiles templates and fills the caches
+                row.queries = meter.queries
+                row.total.append(spent)
+                row.view.append(meter.spent["view"])
+                row.database.append(meter.spent["db"])
+                row.template.append(meter.spent["template"])
+            found.append(row)
+        with app.app_context():
+            argon2 = _argon2(core().db.sessions, max(2, plan.profile_rounds // 2))
+    finally:
+        shutdown(app)
+    return found, argon2
+
+
+def _argon2(sessions: Any, rounds: int) -> list[float]:
+    """Seconds per `accounts.authenticate` of the officer: one argon2id verification and one lookup."""
+    from casedocs.services import accounts
+
+    timings = []
+    for _ in range(rounds):
+        with sessions() as session:
+            started = time.perf_counter()
+            if accounts.authenticate(session, OFFICER, DEMO_PASSWORD) is None:
+                raise BenchError("the officer's password was refused in this process")
+            timings.append(time.perf_counter() - started)
+            session.rollback()
+    return timings
+
+
+def report_breakdown(rows: Sequence[Breakdown], argon2: Sequence[float], password_step: float, echo: Echo) -> None:
+    echo("where the time goes (one request at a time, in this process; medians, CPU ms):")
+    echo(f"  {'':<20} {'queries':>7} {'total':>7} {'service':>7} {'of it DB':>8} {'template':>8} {'Flask':>7}")
+    for row in rows:
+        total, view, db, template = (1000 * statistics.median(v)
+                                     for v in (row.total, row.view, row.database, row.template))
+        echo(f"  {row.page.label:<20} {row.queries:>7} {total:7.1f} {view - template:7.1f} {db:8.1f} "
+             f"{template:8.1f} {total - view:7.1f}")
+    echo("  (service: the view's reads and the services it calls, ORM and DB included; DB: the driver's execute "
+         "calls; Flask: session, sign-in, access rule, response)")
+    echo(f"  argon2 at login: {1000 * statistics.median(argon2):.0f} ms per password check in this process "
+         f"(accounts.authenticate); the password step of the bench's sign-in took {1000 * password_step:.0f} ms "
+         f"over HTTP")
+
+
+# -- the whole run --------------------------------------------------------------------------------
+
+def default_workers() -> int:
+    return 2 * (os.cpu_count() or 1)
+
+
+def run(echo: Echo, data_dir: Path | None = None, *, quick: bool = False, workers: int | None = None) -> None:
+    plan = Plan.of(quick)
+    workers = workers or default_workers()
+    with tempfile.TemporaryDirectory(prefix="casedocs-bench-web-") as tmp:
+        setup = prepare(data_dir or Path(tmp) / "data", plan, echo)
+        with server(setup, workers, Path(tmp) / "serve.log") as running:
+            cookie, password_step = sign_in(running.port, setup)
+            echo(f"server: casedocs serve (gunicorn, {workers} workers) on http://{HOST}:{running.port}/; "
+                 f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other work on the machine "
+                 f"slows every figure); {CLIENTS} concurrent clients, keep-alive, each sending its next request "
+                 f"when answered; up to {plan.requests} requests or {plan.seconds:.0f} s per page after a warm-up")
+            results = []
+            for page in pages(setup.case_number):
+                auth = {"Authorization": f"Bearer {setup.token}"} if page.api else {"Cookie": cookie}
+                results.append(load(running, page, {**auth, "Accept-Language": ACCEPT_LANGUAGE}, plan))
+        report(results, echo)
+        rows, argon2 = breakdown(setup, cookie, plan)
+    report_breakdown(rows, argon2, password_step, echo)

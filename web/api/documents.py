@@ -1,0 +1,159 @@
+"""A case's documents: their versions and signatures, the bytes of each stored file, and rendering
+and issuing an instrument (as jobs: LibreOffice converts, the seal is a PDF signature).
+
+Rendering and issuing run the console's jobs (casedocs.services.document_jobs: the same work, the same
+result), so a document made through the API and one made in the console are one thing. Issuing
+unlocks the seal with the secretariat's passphrase from the server's Settings, never from a request.
+
+Drafts are the secretariat's working copies: an account that is not staff sees only the files of
+issued versions (the confidentiality issue will narrow that per audience, in casedocs.services.grants).
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import asdict
+from typing import Any
+
+from flask import jsonify, send_file, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from cases.errors import CaseError
+from cases.instruments import Subject, subject_text
+from cases.lifecycle import VersionStatus
+from cases.models import DocumentVersion
+from casedocs.config import PASSPHRASE_ENV
+from casedocs.services import casepage, issuing
+from casedocs.services.grants import CaseArea
+from docgen.errors import DocgenError
+from docgen.service import Request
+from web.access import STAFF, case_access, current_grant
+from web.api import bp
+from web.api.common import ID_RANGE, documented, is_staff
+from web.api.errors import error_response, refusal
+from web.api.schemas import DocumentList, JobSubmitted, RenderIn
+from casedocs.services.document_jobs import ISSUE, PREVIEW
+from web.context import core, web_actor
+from web.tasks import jobs_of
+
+MEDIA_TYPES = {"pdf": "application/pdf",
+               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+def file_url(number: str, file_id: int) -> str:
+    return url_for("api.download", number=number, file_id=file_id)
+
+
+def _file(number: str, item: casepage.FileVersion, staff: bool) -> dict[str, Any]:
+    return {"id": item.id, "version": item.version, "format": item.format, "revision": item.revision,
+            "stage": item.stage, "status": item.status, "verification_code": item.verification_code,
+            "sha256": item.sha256, "size": item.size, "created_at": item.created_at,
+            "created_by": item.created_by if staff else None, "url": file_url(number, item.id)}
+
+
+def _signed(view: casepage.SignedView) -> dict[str, Any]:
+    return {"id": view.id, "version": view.version, "kind": view.kind, "state": view.state, "revision": view.revision,
+            "slots": [asdict(slot) for slot in view.slots], "monitoring_slots": view.monitoring_slots,
+            "monitoring_used": view.monitoring_used, "sealed_at": view.sealed_at}
+
+
+@bp.get("/cases/<number>/documents")
+@case_access(CaseArea.RECORD)
+@bp.output(DocumentList)
+@documented(404)
+def documents(number: str) -> dict[str, Any]:
+    """A case's documents
+
+    Every instrument, matter and edition rendered for the case, with its stored files (each
+    rendering and signing act's result, with its download URL), its signatures and its deliveries.
+    Accounts other than the secretariat's see issued versions only."""
+    staff = is_staff()
+    with core().procedure(actor=web_actor()) as proc:
+        views = casepage.documents(proc.session, proc.get_case(number))
+        listed = []
+        for view in views:
+            files = [f for f in view.files if staff or f.status is VersionStatus.ISSUED]
+            if not files:
+                continue
+            listed.append({"instrument": view.instrument, "subject": subject_text(view.subject) or None,
+                           "edition": view.edition, "files": [_file(number, f, staff) for f in files],
+                           "signed": [_signed(s) for s in view.signed],
+                           "deliveries": [asdict(d) for d in view.deliveries]})
+    return {"case": number, "documents": listed}
+
+
+@bp.get("/cases/<number>/documents/files/<id:file_id>")
+@case_access(CaseArea.RECORD)
+@documented(404, responses={200: {"description": "The file's bytes (PDF/A or DOCX)",
+                                  "content": {media: BINARY for media in MEDIA_TYPES.values()}}})
+def download(number: str, file_id: int) -> Response:
+    """Download a stored file
+
+    A rendering or a signed revision of one of the case's documents, as stored (its sha256 is in
+    the document list)."""
+    app = core()
+    with app.db.session() as session:
+        row = session.get(DocumentVersion, file_id) if file_id in ID_RANGE else None
+        if row is None or row.case_id != current_grant().case_id or \
+                not (is_staff() or row.status is VersionStatus.ISSUED):
+            return error_response(404, f"no file {file_id} in case {number}")
+        data, fmt = app.store.get(row.sha256), row.format
+        name = f"{number}-{row.instrument}-{row.edition}-v{row.version}r{row.revision}.{row.format}"
+    return send_file(io.BytesIO(data), mimetype=MEDIA_TYPES.get(fmt, "application/octet-stream"),
+                     download_name=name, as_attachment=True)
+
+
+def _submit(number: str, kind: str, body: RenderIn) -> Response:
+    """Check that the instrument applies to the case now (docgen's own check, before the job), then
+    queue the job; 202 with its id and status URL."""
+    params = {"case": number, "instrument": body.instrument.value, "edition": body.edition.value,
+              "subject": body.subject}
+    app = core()
+    try:
+        request = Request(body.instrument.value, body.edition, Subject.parse_optional(body.subject))
+    except CaseError as problem:
+        return refusal(problem)
+    with app.procedure(actor=web_actor()) as proc:
+        try:
+            app.rendering(pdf=False).service(proc.session, proc.actor).check(proc.get_case(number), request)
+        except DocgenError as problem:
+            return error_response(409, str(problem))
+    job_id = jobs_of().submit(kind, params, who=web_actor(), account_id=current_user.account_id, case_number=number)
+    url = url_for("api.job", job_id=job_id)
+    response = jsonify({"job": job_id, "url": url})
+    response.status_code = 202
+    response.headers["Location"] = url
+    return response
+
+
+@bp.post("/cases/<number>/documents/render")
+@case_access(CaseArea.RECORD, roles=STAFF)
+@bp.input(RenderIn, arg_name="body")
+@bp.output(JobSubmitted, status_code=202)
+@documented(400, 403, 404, 409, 422)
+def render(number: str, body: RenderIn) -> Response:
+    """Render an instrument as PDF/A (a job)
+
+    A new draft version, or the newest one if nothing it shows has changed. Answers 202 with the
+    job's id and URL; the job's result names the file (`download`)."""
+    return _submit(number, PREVIEW, body)
+
+
+@bp.post("/cases/<number>/documents/issue")
+@case_access(CaseArea.RECORD, roles=STAFF)
+@bp.input(RenderIn, arg_name="body")
+@bp.output(JobSubmitted, status_code=202)
+@documented(400, 403, 404, 409, 422, 503)
+def issue(number: str, body: RenderIn) -> Response:
+    """Issue an instrument under the seal (a job)
+
+    Render it as PDF/A and seal it, as `casedocs issue`; an instrument a party signs in ink is
+    refused (422). The seal is unlocked with the server's secretariat passphrase."""
+    try:
+        issuing.document_kind(body.instrument.value)
+    except CaseError as problem:
+        return refusal(problem)
+    if not core().settings.secretariat_passphrase:
+        return error_response(503, f"the seal cannot be unlocked: the server has no {PASSPHRASE_ENV}")
+    return _submit(number, ISSUE, body)

@@ -1,0 +1,17 @@
+"""The login forms (Flask-WTF: each carries the `csrf_token` field)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+
+
+class TotpForm(FlaskForm):
+    code = StringField(_l("Six-digit code"), validators=[
+        DataRequired(), Regexp(r"^\s*\d{3}\s*\d{3}\s*$", message=_l("Enter the six digits the app shows."))])
