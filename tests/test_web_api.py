@@ -3,6 +3,8 @@ PostgreSQL: authentication, 404 for a case the token may not see exactly as for 
 JSON of `casedocs case show --json`, acts refused in words, and a rendering job whose PDF downloads."""
 from __future__ import annotations
 
+import re
+
 import copy
 import dataclasses
 import json
@@ -325,7 +327,7 @@ def test_the_openapi_document_describes_every_api_route_with_its_bearer_security
     routes = {(rule.rule, method) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")
               for method in rule.methods or () if method not in ("HEAD", "OPTIONS")}
     documented = {(path, method.upper()) for path, operations in spec["paths"].items() for method in operations}
-    assert {(path.replace("<int:", "{").replace("<", "{").replace(">", "}"), method) for path, method in routes} \
+    assert {(re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", path), method) for path, method in routes} \
         == documented
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
