@@ -10,14 +10,14 @@ import json
 import os
 import stat
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from cases import audit
 from cases.models import AuditEvent
@@ -209,3 +209,25 @@ def test_checkpoints_can_be_listed_from_a_directory_alone(app: App) -> None:
     number = _new_case(app)
     outside = Checkpoints(checkpoint_dir(app.settings.data_dir))
     assert outside.latest() == app.checkpoints.latest() and number in [c.chain for c in outside.latest()]
+
+
+def test_an_event_slipped_in_behind_a_checkpoint_is_named_and_never_checkpointed_by_a_later_act(app: App) -> None:
+    """A forger appends an event with a correct hash but dated before the latest checkpoint (the
+    hostile run's probe): verify names it, and the next honest act does not anchor it."""
+    number = _new_case(app)
+    newest = _events(app, number)[-1]
+    anchor = app.checkpoints.anchor(number)
+    assert anchor is not None
+    forged = AuditEvent(chain=number, seq=newest.seq + 1, at=anchor.at - timedelta(minutes=10), actor="secretariat",
+                        action="accept", on=newest.on, detail={"forged": True}, prev_hash=newest.hash, hash="")
+    forged.hash = audit.event_hash(forged)
+    with app.db.engine.begin() as connection:
+        connection.execute(insert(AuditEvent).values(
+            chain=forged.chain, seq=forged.seq, at=forged.at, actor=forged.actor, action=forged.action,
+            on=forged.on, detail=forged.detail, prev_hash=forged.prev_hash, hash=forged.hash))
+    report = _report(app, number)
+    assert not report.intact and report.first_broken_seq == forged.seq and "afterwards" in (report.problem or "")
+    with app.db.session() as session:  # an honest act on the chain afterwards
+        audit.append(session, number, "secretariat", "record_delivery", detail={})
+    assert app.checkpoints.anchor(number) == anchor  # the forgery was not vouched for
+    assert not _report(app, number).intact

@@ -193,3 +193,45 @@ def test_case_actions_takes_data_like_every_other_command(tmp_path: Path) -> Non
     result = cli(tmp_path / "data", "case", "actions")
     assert result.exit_code == 0, result.output
     assert "record_delivery" in result.output
+
+
+def test_a_base_dir_given_on_the_command_line_is_refused_not_used_to_read_files(layout: Path) -> None:
+    """The hostile re-run's probe: `base_dir=/` let a power of attorney name etc/passwd."""
+    assert cli(layout / "data", "case", "import", str(layout / "application" / "application.json")).exit_code == 0
+    files = layout / "files"
+    files.mkdir()
+    (files / "agent.json").write_text(json.dumps({"name": "A", "organisation": "O", "contact": "c",
+                                                  "power_of_attorney": {"title": "p", "file": "etc/passwd"}}))
+    before = stored_files(layout / "data")
+    line = refusal(cli(layout / "data", "case", "act", "MVC-2025-0001", "add_agent", "role=respondent",
+                       "agent_in=@agent.json", "base_dir=/", "on=2025-03-10", "--files", str(files)))
+    assert "takes no argument base_dir" in line
+    assert stored_files(layout / "data") == before
+    assert "base_dir" not in cli(layout / "data", "case", "actions").output
+
+
+def test_an_exhibit_folder_given_in_a_supplement_stays_inside_files(layout: Path) -> None:
+    """The hostile re-run's probe: a (file, folder) pair with the folder "/etc" read /etc/passwd."""
+    assert cli(layout / "data", "case", "import", str(layout / "application" / "application.json")).exit_code == 0
+    files = layout / "files"
+    files.mkdir()
+    for folder in ("/etc", "../..", "sub/../../.."):
+        (files / "ex.json").write_text(json.dumps([[{"title": "x", "file": "passwd"}, folder]]))
+        before = stored_files(layout / "data")
+        line = refusal(cli(layout / "data", "case", "act", "MVC-2025-0001", "record_supplement", "note=n",
+                           "exhibits=@ex.json", "on=2025-03-10", "--files", str(files)))
+        assert "refused" in line, line
+        assert stored_files(layout / "data") == before
+
+
+def test_deadlines_within_an_absurd_number_of_days_is_refused_in_words(tmp_path: Path) -> None:
+    result = cli(tmp_path / "data", "deadlines", "--within", "3000000")
+    assert result.exit_code == 2 and "not in the range" in result.output and "Traceback" not in result.output
+
+
+def test_render_to_a_folder_that_does_not_exist_is_refused_and_creates_nothing(layout: Path) -> None:
+    assert cli(layout / "data", "case", "import", str(layout / "application" / "application.json")).exit_code == 0
+    target = layout / "missing" / "x.docx"
+    line = refusal(cli(layout / "data", "render", "MVC-2025-0001", "application_form", "--lang", "en",
+                       "--format", "docx", "--out", str(target)))
+    assert "does not exist" in line and not target.parent.exists()

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from casedocs.app import App
-from casedocs.commands.options import data_option, domain_errors, fail, pass_app, progress_bar
+from casedocs.commands.options import check_out, data_option, domain_errors, fail, pass_app, progress_bar
 from casedocs.config import Settings
 from casedocs.services import rendering
 from cases.instruments import INSTRUMENTS, Subject
@@ -31,12 +31,16 @@ def _edition(value: str) -> Edition:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @pass_app()
 def render(number: str, instrument: str, edition: str, fmt: str, subject: str, out: Path, app: App) -> None:
-    """Render one instrument of a case to DOCX or PDF/A; records a new document version."""
+    """Render one instrument of a case to DOCX or PDF/A; records a new document version (unless the record
+    is unchanged since the newest draft, which is then written again)."""
+    check_out(out)  # before rendering: a result that cannot be written must not be recorded
     with app.documents(pdf=fmt == "pdf") as (proc, docs):
         request = Request(instrument, _edition(edition), Subject.parse_optional(subject))
         rendered, data = rendering.render(docs, proc.get_case(number), request, fmt)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
+        try:
+            out.write_bytes(data)
+        except OSError as error:  # inside the unit of work: nothing is recorded
+            fail(f"--out {out}: writing failed ({error.strerror or error}); nothing was recorded")
     click.echo(f"{out}: {instrument} {edition} v{rendered.version}, verification code {rendered.code}")
 
 

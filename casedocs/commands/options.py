@@ -5,6 +5,7 @@ import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 import json
+import os
 import re
 import sys
 from datetime import date
@@ -144,3 +145,15 @@ class IsoDate(click.ParamType):
 
 
 ISO_DATE = IsoDate()
+
+
+def check_out(out: Path | None) -> None:
+    """Refuse an --out the command could not write, before it acts: an act must not happen when its
+    result cannot be delivered (issue 9)."""
+    if out is None:
+        return
+    folder = out.parent
+    if not folder.is_dir():
+        fail(f"--out {out}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        fail(f"--out {out}: not allowed to write there")

@@ -94,7 +94,7 @@ def case_list(as_json: bool, app: App) -> None:
 
 @click.command("deadlines")
 @click.option("--overdue", is_flag=True, help="Only deadlines already past.")
-@click.option("--within", "within_days", type=click.IntRange(min=0), default=None, metavar="DAYS",
+@click.option("--within", "within_days", type=click.IntRange(min=0, max=36_500), default=None, metavar="DAYS",
               help="Only deadlines due within DAYS calendar days (overdue ones included).")
 @json_option
 @pass_app()

@@ -1,7 +1,6 @@
 """`casedocs signer`, `issue`, `sign`, `monitor`, `verify`, `ca`."""
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -12,6 +11,7 @@ import click
 from casedocs.app import App
 from casedocs.commands.options import (
     ISO_DATE,
+    check_out,
     data_option,
     domain_errors,
     fail,
@@ -36,18 +36,6 @@ from docgen.service import Request
 def _desk(app: App, actor: str | None = None) -> Desk:
     """The signing desk with the mechanism's keys unlocked (the passphrase asked for if not set)."""
     return app.desk(secretariat_passphrase(app.settings), actor=actor)
-
-
-def _check_out(out: Path | None) -> None:
-    """Refuse an --out the command could not write, before it acts: an act must not happen when its
-    result cannot be delivered (issue 9)."""
-    if out is None:
-        return
-    folder = out.parent
-    if not folder.is_dir():
-        fail(f"--out {out}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        fail(f"--out {out}: not allowed to write there")
 
 
 def _write_out(out: Path | None, data: bytes, done: str) -> None:
@@ -144,7 +132,7 @@ def signer_revoke(person_id: str, reason: str, app: App) -> None:
 def issue(number: str, instrument: str, edition: str, subject: str, out: Path | None, as_json: bool,
           app: App) -> None:
     """Render an instrument as PDF/A and seal it with the secretariat's certification signature."""
-    _check_out(out)
+    check_out(out)
     desk = _desk(app)
     request = Request(instrument, Edition.parse(edition), Subject.parse_optional(subject))
     with app.documents() as (proc, docs):
@@ -178,7 +166,7 @@ def _print_issued(summary: dict[str, Any], what: str, as_json: bool) -> None:
 def reissue(document_id: int, out: Path | None, as_json: bool, app: App) -> None:
     """Issue an open document again, with fields for the current signatories, because a signer whose
     certificate was revoked still has an empty field on it; the old one is marked superseded."""
-    _check_out(out)
+    check_out(out)
     desk = _desk(app)
     replaced = issuing.check_reissuable(desk, document_id)
     with app.documents() as (proc, docs):
@@ -200,7 +188,7 @@ def reissue(document_id: int, out: Path | None, as_json: bool, app: App) -> None
 def sign(document_id: int, person_id: str, out: Path | None, passphrase_env: str | None, app: App) -> None:
     """Sign your own field of a co-signed instrument; the last signature freezes it (PAdES B-LTA).
     Signing again a field you signed changes nothing and says so (a retry after a crash succeeds)."""
-    _check_out(out)
+    check_out(out)
     desk = _desk(app, actor=person_id)
     document = cosigning.sign(desk, document_id, person_id, secret(f"Passphrase for {person_id}", passphrase_env))
     _write_out(out, latest(desk, document_id), f"document {document_id} was signed by {person_id}")

@@ -24,12 +24,14 @@ from sqlalchemy import select
 from cases import audit, tracker
 from cases.application import load_application_file
 from cases.errors import InvalidInputError
-from cases.files import load_json, read_inside
+from cases.files import load_json, read_inside, resolve_inside
 from cases.models import Appointment, Base, Case, SupportResource, ToolUse
 from cases.procedure import Action, Procedure
 from cases.views import case_as_dict, deadline_table
 
-_HIDDEN = {"self", "case"}
+# Not arguments a user gives: the case comes from the command, and the folder files are read from is
+# `--files` (or the web's own empty folder) — a user-given base_dir would reach any file of the server.
+_HIDDEN = {"self", "case", "base_dir"}
 _RECORDS: dict[type[Base], str] = {Appointment: "appointments", ToolUse: "tools"}
 
 
@@ -118,8 +120,8 @@ def take_action(proc: Procedure, number: str, action: Action, given: Mapping[str
     case = proc.get_case(number)
     values = {name: value if literal_text and _scalar(hints[name]) is str
               else _convert(proc, case, name, hints[name], value, base) for name, value in given.items()}
-    if "base_dir" in parameters:
-        values.setdefault("base_dir", base)
+    if "base_dir" in inspect.signature(getattr(Procedure, action.value)).parameters:
+        values["base_dir"] = base
     result = getattr(proc, action.value)(case, **values)
     return ActDone(case.number, action, case.stage.value, getattr(result, "id", None))
 
@@ -266,7 +268,21 @@ def _convert(proc: Procedure, case: Case, name: str, annotation: Any, value: str
         if isinstance(raw, str):
             raw = [item for item in raw.split(",") if item]
     try:
-        return TypeAdapter(annotation).validate_python(raw)
+        converted = TypeAdapter(annotation).validate_python(raw)
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or name}: {e['msg']}" for e in error.errors())
         raise InvalidInputError(f"{name}={value}: {problems}") from None
+    return _confined(converted, base, name)
+
+
+def _confined(value: Any, base: Path, name: str) -> Any:
+    """Every folder inside a converted value (an exhibit's (file, folder) pair) resolved inside `base`:
+    a folder given as `/etc` or `../..` is refused like a file reference (cases/files.py)."""
+    if isinstance(value, Path):
+        try:
+            return resolve_inside(base, str(value))
+        except InvalidInputError as refused:
+            raise InvalidInputError(f"{name}: {refused}") from None
+    if isinstance(value, (list, tuple)):
+        return type(value)(_confined(item, base, name) for item in value)
+    return value
