@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from types import TracebackType
 
 from sqlalchemy.orm import Session
@@ -91,7 +91,16 @@ class App:
         passphrase = secretariat_passphrase or self.settings.secretariat_passphrase
         if not passphrase:
             raise SigningError(f"the secretariat's passphrase is needed: set {PASSPHRASE_ENV} or enter it when asked")
-        pki = open_pki(pki_dir(self.settings.data_dir), passphrase)
+        from casedocs.services import enrolment
+
+        def refused(session: Session, failures: int, retry_at: datetime | None) -> None:
+            audit.append(session, audit.SYSTEM_CHAIN, actor or self.settings.actor, "passphrase_refused",
+                         on=self.today(), detail={"person": enrolment.SECRETARIAT, "failures": failures,
+                                                  "retry_at": retry_at.isoformat() if retry_at else None})
+
+        self.db.ensure_schema()
+        pki = enrolment.limited_tries(self.db, enrolment.SECRETARIAT,
+                                      lambda: open_pki(pki_dir(self.settings.data_dir), passphrase), refused)
         self.checkpoints.certify(pki)  # a data directory made before checkpoints: certified once, here
         url, cache = self.settings.tsa_url, self.settings.cache_dir
         env = SigningEnv.from_pki(pki, timestamper=external_timestamper(url) if url else None, cache_dir=cache,

@@ -158,3 +158,20 @@ def test_a_revoked_or_unknown_signer_is_refused_without_counting_a_failure(app: 
     with pytest.raises(UnknownCertificate):
         enrolment.unlock(desk, "MONITOR-404", WRONG, now=clock)
     assert enrolment.unlock_wait(desk, "MONITOR-404", now=clock) is None
+
+
+def test_guessing_the_secretariats_passphrase_is_limited_and_audited_like_a_persons(tmp_path: Path) -> None:
+    """The hostile re-run guessed the secretariat's passphrase freely (about 2.5 s a try, no record)."""
+    data = tmp_path / "data"
+    PKI.create(pki_dir(data), SECRET, kdf_iterations=1000)
+    with App(Settings.load(data), today=lambda: date(2026, 11, 25)) as application:
+        assert application.init(SECRET)
+        for _ in range(enrolment.FAILURES_BEFORE_WAIT):
+            with pytest.raises(WrongPassphrase):
+                application.desk("a guess")
+        with pytest.raises(PassphraseLockedOut, match="too many wrong passphrases for secretariat"):
+            application.desk(SECRET)  # even the right one waits
+        with application.db.session() as session:
+            refused = session.scalars(select(AuditEvent).where(AuditEvent.action == "passphrase_refused")).all()
+        assert len(refused) == enrolment.FAILURES_BEFORE_WAIT
+        assert {event.detail["person"] for event in refused} == {"secretariat"}

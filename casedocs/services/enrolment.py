@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cases import audit
+from cases.db import Database
 from cases.errors import InvalidInputError
 from cases.models import Case, PassphraseFailures, Signer, utcnow
 from cases.vocabulary import SideRole, SignerRole
@@ -164,6 +165,11 @@ def _add_signer(desk: Desk, session: Session, case: Case | None, side: SideRole 
     return signer
 
 
+T = TypeVar("T")
+# The attempt-limit holder of the mechanism's own keys (CA, TSA, seal), unlocked by the secretariat's
+# passphrase: guessing it is limited like a person's (the hostile re-run guessed it freely).
+SECRETARIAT = "secretariat"
+
 class PassphraseLockedOut(SigningError):
     """Too many wrong passphrases in a row for this person: no try (the key is not even tried)
     before `retry_at`."""
@@ -202,26 +208,41 @@ def unlock(desk: Desk, person_id: str, passphrase: str, *, now: Callable[[], dat
     certificate) come first and are not counted.
     """
     desk.pki.find_person(person_id)
+
+    def refused(session: Session, failures: int, retry_at: datetime | None) -> None:
+        audit_event(desk, session, _chain_of(session, person_id), "passphrase_refused", person_id,
+                    person=person_id, failures=failures, retry_at=retry_at.isoformat() if retry_at else None)
+
+    return limited_tries(desk.db, person_id, lambda: desk.pki.unlock_person(person_id, passphrase), refused,
+                         now=now)
+
+
+def limited_tries(db: Database, holder: str, attempt: Callable[[], T],
+                  refused: Callable[[Session, int, datetime | None], None], *,
+                  now: Callable[[], datetime] = utcnow) -> T:
+    """Run `attempt` (which unlocks a key with a passphrase) under `holder`'s attempt limit: a person's
+    signing key (`unlock`), or the secretariat's keys (`holder` SECRETARIAT, App.desk). The try is
+    counted before it runs; WrongPassphrase is recorded through `refused` and leaves the try counted;
+    any other failure uncounts it; success resets the count. Own sessions."""
     moment = now()
-    before = _start_try(desk, person_id, moment)
+    before = _start_try(db, holder, moment)
     try:
-        credential = desk.pki.unlock_person(person_id, passphrase)
+        result = attempt()
     except WrongPassphrase as wrong:
         failures = before.failures + 1
         retry_at = _retry_at(failures, moment)
-        with desk.db.session() as session:
-            audit_event(desk, session, _chain_of(session, person_id), "passphrase_refused", person_id,
-                        person=person_id, failures=failures, retry_at=retry_at.isoformat() if retry_at else None)
+        with db.session() as session:
+            refused(session, failures, retry_at)
         if retry_at is not None:
             raise WrongPassphrase(f"{wrong}; the next try waits until {_when(retry_at)}") from wrong
         left = FAILURES_BEFORE_WAIT - failures
         raise WrongPassphrase(f"{wrong}; {left} more {'try' if left == 1 else 'tries'} before a wait") from wrong
     except BaseException:
-        _undo_try(desk, person_id, before, moment)
+        _undo_try(db, holder, before, moment)
         raise
-    with desk.db.session() as session:
-        session.execute(delete(PassphraseFailures).where(PassphraseFailures.person_id == person_id))
-    return credential
+    with db.session() as session:
+        session.execute(delete(PassphraseFailures).where(PassphraseFailures.person_id == holder))
+    return result
 
 
 @dataclass(frozen=True)
@@ -231,12 +252,12 @@ class _Tally:
     retry_at: datetime | None
 
 
-def _start_try(desk: Desk, person_id: str, moment: datetime) -> _Tally:
+def _start_try(db: Database, person_id: str, moment: datetime) -> _Tally:
     """Count the try about to start, or PassphraseLockedOut; the tally before it. A compare-and-swap,
     retried when a concurrent try moved the row: read and write are separate transactions, so SQLite
     takes its write lock on the write (a read first would make the write fail, not wait)."""
     while True:
-        with desk.db.session() as session:
+        with db.session() as session:
             row = session.get(PassphraseFailures, person_id)
             seen = _Tally(row.failures, row.last_failed_at, row.retry_at) if row is not None else _Tally(0, None, None)
         if seen.retry_at is not None and moment < seen.retry_at:
@@ -244,7 +265,7 @@ def _start_try(desk: Desk, person_id: str, moment: datetime) -> _Tally:
         counted = {"failures": seen.failures + 1, "last_failed_at": moment,
                    "retry_at": _retry_at(seen.failures + 1, moment)}
         try:
-            with desk.db.session() as session:
+            with db.session() as session:
                 if seen.last_failed_at is None:
                     session.add(PassphraseFailures(person_id=person_id, **counted))
                     session.flush()
@@ -260,10 +281,10 @@ def _start_try(desk: Desk, person_id: str, moment: datetime) -> _Tally:
             pass
 
 
-def _undo_try(desk: Desk, person_id: str, before: _Tally, moment: datetime) -> None:
+def _undo_try(db: Database, person_id: str, before: _Tally, moment: datetime) -> None:
     """Uncount a try that failed for another reason than the passphrase (I/O, a revocation meanwhile),
     unless another try has moved the tally since."""
-    with desk.db.session() as session:
+    with db.session() as session:
         mine = (PassphraseFailures.person_id == person_id, PassphraseFailures.failures == before.failures + 1,
                 PassphraseFailures.last_failed_at == moment)
         if before.last_failed_at is None:
