@@ -259,9 +259,19 @@ def _verify(pdf: bytes, vc: ValidationContext) -> VerificationReport:
     reader = open_reader(pdf)
     try:
         state = document_state(reader)
-        embedded = list(reader.embedded_signatures)
     except (PdfError, ValueError, KeyError, TypeError) as e:
         raise MalformedPdf(f"cannot enumerate signatures: {e}") from e
+    try:
+        embedded = list(reader.embedded_signatures)
+    except (PdfError, ValueError, KeyError, TypeError):
+        # A PDF whose signature value is not a CMS signature any more: the bytes of a signature were
+        # altered. That is a verdict on the document (INVALID), not bad input.
+        return VerificationReport(
+            valid=False, reasons=["a signature's value is corrupted (it is no longer a CMS signature): the file "
+                                  "was altered after it was signed"],
+            signatures=[], document_timestamps=[], certified=state.docmdp is not None,
+            docmdp=None if state.docmdp is None else state.docmdp.name, frozen=state.frozen,
+            revisions=state.revisions, empty_fields=state.empty_fields)
 
     cert_ref = _certification_ref(reader)
     reasons: list[str] = []

@@ -262,3 +262,22 @@ def test_speedups_stay_off_for_versions_they_were_not_checked_against(monkeypatc
         assert generic.read_hex_string_from_stream is _speedups.fast_read_hex_string_from_stream
     finally:
         _speedups.install()
+
+
+def test_a_signature_value_overwritten_inside_its_contents_is_invalid_not_bad_input(pki: PKI, sealed: bytes) -> None:
+    """The hostile re-run zeroed 4 bytes of a signature's /Contents: the file was refused as malformed
+    input (exit 2, the parser's wording) where the verdict is that the document was altered."""
+    start = sealed.rindex(b"/Contents <") + len(b"/Contents <")
+    tampered = sealed[:start + 8] + b"00000000" + sealed[start + 16:]
+    report = _verify(pki, tampered)
+    assert not report.valid and "altered" in " ".join(report.reasons)
+
+
+def test_the_overwritten_signature_value_no_longer_parses_as_a_signature(sealed: bytes) -> None:
+    """The test above reaches the corrupted-value verdict, not merely a hash mismatch."""
+    from signing.pdfdoc import open_reader
+
+    start = sealed.rindex(b"/Contents <") + len(b"/Contents <")
+    reader = open_reader(sealed[:start + 8] + b"00000000" + sealed[start + 16:])
+    with pytest.raises(Exception):
+        list(reader.embedded_signatures)
