@@ -154,7 +154,8 @@ class Settings:
         Raises CalendarError when $CASEDOCS_CALENDAR_OVERRIDES names a file that is not there.
         """
         if self.calendar_overrides_required and not self.calendar_overrides.is_file():
-            raise CalendarError(f"{CALENDAR_OVERRIDES_ENV} names {self.calendar_overrides}, which does not exist")
+            what = "a folder, not a TOML file" if self.calendar_overrides.is_dir() else "which does not exist"
+            raise CalendarError(f"{CALENDAR_OVERRIDES_ENV} names {self.calendar_overrides}, {what}")
         return load_calendar(self.calendar_overrides)
 
 
