@@ -3,32 +3,35 @@
 1. Setup, as a user does it, in a fresh data directory: `casedocs demo` (with its paperwork, as
    `make demo` runs it, so the case page lists every document; without it under --quick),
    `casedocs user demo` (the officer and its TOTP key) and `casedocs user token` (the API's token).
-2. `casedocs serve --demo` (gunicorn) on a free loopback port in a subprocess; the bench signs in
-   once through the real forms (password, then the TOTP code computed with pyotp from the key) and
-   every client sends that session's cookie.
+2. `casedocs serve --demo` (gunicorn, its default workers unless --workers/--threads say otherwise)
+   on a free loopback port in a subprocess; the bench signs in once through the real forms
+   (password, then the TOTP code computed with pyotp from the key) and every client sends that
+   session's cookie.
 3. Each page in turn, under CLIENTS concurrent clients (threads, each with its own keep-alive
    connection), each sending its next request as soon as the last is answered: the console's
-   dashboard, the sample case's page, and the API's read of the same case (bearer token). A warm-up
-   round goes first, uncounted. Figures: p50, p95 and the slowest latency, throughput, and errors
-   (any answer but 200, or no answer).
-4. Where the time goes, in this process (one request at a time, after a warm-up): the queries each
-   page issues (counted with a SQLAlchemy event), the time in the database's execute calls, in
-   template rendering (Flask's template signals) and the rest (services, ORM, Flask); and argon2
-   at login (`accounts.authenticate`, which verifies the password), apart from the pages.
+   dashboard, the sample case's page, and the API's read of the same case (bearer token). Two
+   requests per client go first, uncounted. Figures: p50, p95 and the slowest latency, throughput,
+   errors (any answer but 200, or no answer), and the CPU the server's processes and the clients
+   used per request (the machine may be shared: CPU per request moves less than latency).
+4. Where the time goes, in this process (one request at a time, after a warm-up, CPU time): the
+   queries each page issues (counted with a SQLAlchemy event), the view (services, ORM and DB)
+   and, inside it, the database's execute calls and the template rendering (Flask's template
+   signals), and the rest (Flask: session, sign-in, access rule); and argon2 at login
+   (`accounts.authenticate`, which verifies the password), apart from the pages.
 
-Timings are printed, never asserted: the machine decides. Everything runs on 127.0.0.1 and is
-bounded in requests and in seconds.
+With 20 clients and no pause between requests, a page's mean latency is about 20 × its CPU time
+per request ÷ the cores the server gets (Little's law): p95 ≤ 100 ms on 2 cores needs ≤ ~8 ms of
+CPU per request. Timings are printed, never asserted: the machine decides. Everything runs on
+127.0.0.1 and is bounded in requests and in seconds.
 """
 from __future__ import annotations
 
-import dataclasses
 import http.client
 import math
 import os
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,7 +43,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
 
 import pyotp
 
@@ -186,11 +188,12 @@ def _children(pid: int) -> list[int]:
 
 
 @contextmanager
-def server(setup: Setup, workers: int, log: Path) -> Iterator[Server]:
+def server(setup: Setup, workers: int, threads: int, log: Path) -> Iterator[Server]:
     """`casedocs serve --demo` on a free loopback port until the block ends."""
     port = free_port()
     command = [sys.executable, "-c", "from casedocs.cli import main; main()", "serve", "--demo",
-               "--data", str(setup.data_dir), "--host", HOST, "--port", str(port), "--workers", str(workers)]
+               "--data", str(setup.data_dir), "--host", HOST, "--port", str(port), "--workers", str(workers),
+               "--threads", str(threads)]
     with open(log, "wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
@@ -363,158 +366,23 @@ def report(results: Sequence[Result], echo: Echo) -> None:
             echo(f"    first error: {r.first_error}")
 
 
-# -- where the time goes (in this process) --------------------------------------------------------
-
-@dataclass
-class Breakdown:
-    """One page's requests made one at a time in this process: CPU seconds, by part."""
-
-    page: Page
-    queries: int = 0
-    total: list[float] = field(default_factory=list)     # the whole request
-    view: list[float] = field(default_factory=list)      # the view: services (DB included) and template
-    database: list[float] = field(default_factory=list)  # the driver's execute calls
-    template: list[float] = field(default_factory=list)  # Jinja rendering
-
-
-class _Meter:
-    """CPU time spent inside the marked parts of the current request (this process, one thread)."""
-
-    def __init__(self) -> None:
-        self.spent: dict[str, float] = {}
-        self.queries = 0
-        self._started: dict[str, float] = {}
-
-    def reset(self) -> None:
-        self.spent, self.queries = {"view": 0.0, "db": 0.0, "template": 0.0}, 0
-
-    def start(self, part: str) -> None:
-        self._started[part] = time.process_time()
-
-    def stop(self, part: str) -> None:
-        self.spent[part] += time.process_time() - self._started.pop(part, time.process_time())
-
-
-def _metered_app(settings: Any, meter: _Meter) -> Any:
-    """A web app made here, for the bench alone, with every view and template and query metered."""
-    import functools
-
-    from flask import before_render_template, template_rendered
-    from sqlalchemy import event
-
-    from web import create_app
-    from web.context import core
-
-    app = create_app(settings, start_jobs=False)
-    for endpoint, view in list(app.view_functions.items()):
-        @functools.wraps(view)  # keeps the view's declared access rule (web.access)
-        def timed(*args: Any, _view: Callable[..., Any] = view, **kwargs: Any) -> Any:
-            meter.start("view")
-            try:
-                return _view(*args, **kwargs)
-            finally:
-                meter.stop("view")
-        app.view_functions[endpoint] = timed
-
-    def executed(*_: Any) -> None:
-        meter.queries += 1
-        meter.stop("db")
-
-    with app.app_context():
-        engine = core().db.engine
-    event.listen(engine, "before_cursor_execute", lambda *_: meter.start("db"))
-    event.listen(engine, "after_cursor_execute", executed)
-    before_render_template.connect(lambda *_, **__: meter.start("template"), app, weak=False)
-    template_rendered.connect(lambda *_, **__: meter.stop("template"), app, weak=False)
-    return app
-
-
-def breakdown(setup: Setup, cookie: str, plan: Plan) -> tuple[list[Breakdown], list[float]]:
-    """Each page requested one at a time in a web app made here (the server's settings and data; the
-    session cookie the server gave works, as its key is the data directory's): queries per request and
-    CPU time by part; then argon2. CPU time, not wall time: other work on the machine changes it less."""
-    from casedocs.config import Settings
-    from web import shutdown
-    from web.context import core
-
-    meter = _Meter()
-    app = _metered_app(dataclasses.replace(Settings.load(setup.data_dir), secure_cookies=False), meter)
-    found: list[Breakdown] = []
-    try:
-        client = app.test_client()
-        for pair in cookie.split("; "):
-            name, _, value = pair.partition("=")
-            client.set_cookie(name, value)
-        for page in pages(setup.case_number):
-            headers = {"Accept-Language": ACCEPT_LANGUAGE,
-                       **({"Authorization": f"Bearer {setup.token}"} if page.api else {})}
-            row = Breakdown(page)
-            for round_ in range(plan.profile_rounds + 1):
-                meter.reset()
-                started = time.process_time()
-                response = client.get(page.path, headers=headers)
-                spent = time.process_time() - started
-                if response.status_code != 200:
-                    raise BenchError(f"{page.path} answered {response.status_code} in this process")
-                if round_ == 0:
-                    continue  # the first compiles templates and fills the caches
-                row.queries = meter.queries
-                row.total.append(spent)
-                row.view.append(meter.spent["view"])
-                row.database.append(meter.spent["db"])
-                row.template.append(meter.spent["template"])
-            found.append(row)
-        with app.app_context():
-            argon2 = _argon2(core().db.sessions, max(2, plan.profile_rounds // 2))
-    finally:
-        shutdown(app)
-    return found, argon2
-
-
-def _argon2(sessions: Any, rounds: int) -> list[float]:
-    """Seconds per `accounts.authenticate` of the officer: one argon2id verification and one lookup."""
-    from casedocs.services import accounts
-
-    timings = []
-    for _ in range(rounds):
-        with sessions() as session:
-            started = time.perf_counter()
-            if accounts.authenticate(session, OFFICER, DEMO_PASSWORD) is None:
-                raise BenchError("the officer's password was refused in this process")
-            timings.append(time.perf_counter() - started)
-            session.rollback()
-    return timings
-
-
-def report_breakdown(rows: Sequence[Breakdown], argon2: Sequence[float], password_step: float, echo: Echo) -> None:
-    echo("where the time goes (one request at a time, in this process; medians, CPU ms):")
-    echo(f"  {'':<20} {'queries':>7} {'total':>7} {'service':>7} {'of it DB':>8} {'template':>8} {'Flask':>7}")
-    for row in rows:
-        total, view, db, template = (1000 * statistics.median(v)
-                                     for v in (row.total, row.view, row.database, row.template))
-        echo(f"  {row.page.label:<20} {row.queries:>7} {total:7.1f} {view - template:7.1f} {db:8.1f} "
-             f"{template:8.1f} {total - view:7.1f}")
-    echo("  (service: the view's reads and the services it calls, ORM and DB included; DB: the driver's execute "
-         "calls; Flask: session, sign-in, access rule, response)")
-    echo(f"  argon2 at login: {1000 * statistics.median(argon2):.0f} ms per password check in this process "
-         f"(accounts.authenticate); the password step of the bench's sign-in took {1000 * password_step:.0f} ms "
-         f"over HTTP")
-
-
 # -- the whole run --------------------------------------------------------------------------------
 
-def default_workers() -> int:
-    return 2 * (os.cpu_count() or 1)
+def run(echo: Echo, data_dir: Path | None = None, *, quick: bool = False, workers: int | None = None,
+        threads: int = 1) -> None:
+    """The whole bench (module docstring); `workers` and `threads` as `casedocs serve` takes them (its
+    defaults when None)."""
+    from casedocs.bench_web_breakdown import breakdown, report_breakdown
+    from web.serve import DEFAULT_WORKERS
 
-
-def run(echo: Echo, data_dir: Path | None = None, *, quick: bool = False, workers: int | None = None) -> None:
     plan = Plan.of(quick)
-    workers = workers or default_workers()
+    workers = workers or DEFAULT_WORKERS
     with tempfile.TemporaryDirectory(prefix="casedocs-bench-web-") as tmp:
         setup = prepare(data_dir or Path(tmp) / "data", plan, echo)
-        with server(setup, workers, Path(tmp) / "serve.log") as running:
+        with server(setup, workers, threads, Path(tmp) / "serve.log") as running:
             cookie, password_step = sign_in(running.port, setup)
-            echo(f"server: casedocs serve (gunicorn, {workers} workers) on http://{HOST}:{running.port}/; "
+            kind = "sync workers" if threads == 1 else f"gthread workers of {threads} threads"
+            echo(f"server: casedocs serve (gunicorn, {workers} {kind}) on http://{HOST}:{running.port}/; "
                  f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other work on the machine "
                  f"slows every figure); {CLIENTS} concurrent clients, keep-alive, each sending its next request "
                  f"when answered; up to {plan.requests} requests or {plan.seconds:.0f} s per page after a warm-up")

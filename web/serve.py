@@ -1,6 +1,20 @@
 """Serve the web app under gunicorn without its command line: a BaseApplication whose workers each
 build their own app from the Settings (web.create_app after the fork: no database connection,
-thread or LibreOffice process is shared across processes)."""
+thread or LibreOffice process is shared across processes).
+
+Workers: gunicorn's sync workers by default; gthread workers with `threads` > 1. Measured with
+`casedocs bench web` (20 clients that each send their next request as soon as the last is
+answered, 2 cores): the pages are CPU-bound Python, so a process serves about one request at a
+time whatever its threads (the GIL). A sync worker takes the next connection from the one queue the
+kernel keeps (first come, first served); a gthread worker keeps every keep-alive connection it has
+accepted and serves them in turn, so some clients wait behind a busy worker while another is idle:
+p95 came out 2 to 4 times p50 with gthread (2×4 and 4×4 threads), 1.1 to 1.6 times with sync, at
+the same or a better throughput. 2 to 5 sync workers measured alike on 2 cores (within the noise of
+a shared machine); DEFAULT_WORKERS stays 2 because without Redis each worker counts login attempts
+on its own (web.extensions), so every worker added multiplies the attempts allowed. Sync workers
+close the connection after each response and serve slow clients badly: they belong behind the
+buffering HTTPS proxy that the secure cookies need anyway (gunicorn's advice).
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -10,13 +24,16 @@ from gunicorn.app.base import BaseApplication
 
 from casedocs.config import Settings
 
+DEFAULT_WORKERS = 2
+
 
 class WebServer(BaseApplication):
-    def __init__(self, settings: Settings, *, host: str, port: int, workers: int, threads: int = 4,
+    def __init__(self, settings: Settings, *, host: str, port: int, workers: int, threads: int = 1,
                  timeout: int = 120) -> None:
         self.settings = settings
         self.options = {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                        "worker_class": "gthread", "timeout": timeout, "graceful_timeout": 20,
+                        "worker_class": "sync" if threads == 1 else "gthread", "timeout": timeout,
+                        "graceful_timeout": 20,
                         "accesslog": "-", "errorlog": "-", "proc_name": "casedocs-web",
                         # the header a proxy in front sets is trusted from this machine only
                         "forwarded_allow_ips": "127.0.0.1",
@@ -43,6 +60,7 @@ class WebServer(BaseApplication):
             shutdown(app)
 
 
-def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, workers: int = 2, **options: Any) -> None:
+def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, workers: int = DEFAULT_WORKERS,
+          **options: Any) -> None:
     """Run until stopped (Ctrl-C / SIGTERM)."""
     WebServer(settings, host=host, port=port, workers=workers, **options).run()

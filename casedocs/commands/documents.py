@@ -94,15 +94,17 @@ def bench(ctx: click.Context, data_dir: Path | None, quick: bool) -> None:
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="A new data directory for the demo the bench serves (default: a temporary one).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="gunicorn worker processes (default: twice the cores).")
+              help="gunicorn worker processes (default: casedocs serve's).")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Threads per worker, as casedocs serve takes them (1: sync workers; more: gthread).")
 @click.option("--quick", is_flag=True, help="Forty requests per page, no paperwork: to check that it runs, not to measure.")
-def bench_web(data_dir: Path | None, workers: int | None, quick: bool) -> None:
+def bench_web(data_dir: Path | None, workers: int | None, threads: int, quick: bool) -> None:
     """The console's dashboard, a case page and the API's case read under 20 concurrent clients
     (casedocs serve on 127.0.0.1): p50, p95, throughput, errors; queries per page and where the time goes."""
     from casedocs.bench_web import BenchError, run
 
     try:
-        run(click.echo, data_dir, quick=quick, workers=workers)
+        run(click.echo, data_dir, quick=quick, workers=workers, threads=threads)
     except BenchError as error:
         fail(str(error))
 

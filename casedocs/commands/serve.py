@@ -14,12 +14,16 @@ from casedocs.config import Settings
 @click.option("--port", type=int, default=8000, show_default=True)
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="gunicorn worker processes (each with its own job threads when there is no broker).")
+@click.option("--threads", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Threads per worker: 1 runs gunicorn's sync workers (behind an HTTPS proxy), more its "
+                   "gthread workers. See web/serve.py for the measurements behind the default.")
 @click.option("--insecure-cookies", is_flag=True,
               help="Send the session cookie over plain http (development on 127.0.0.1 only).")
 @click.option("--demo", is_flag=True,
               help="A demo's data directory: plain http on 127.0.0.1 and the demo's secretariat passphrase.")
 @data_option
-def serve(host: str, port: int, workers: int, insecure_cookies: bool, demo: bool, settings: Settings) -> None:
+def serve(host: str, port: int, workers: int, threads: int, insecure_cookies: bool, demo: bool,
+          settings: Settings) -> None:
     """Serve the web app (console, API, /healthz) until Ctrl-C. The database must be initialised
     (`casedocs init`)."""
     from web.serve import serve as run
@@ -38,7 +42,7 @@ def serve(host: str, port: int, workers: int, insecure_cookies: bool, demo: bool
         click.echo("casedocs: note: login attempts are counted per worker process; set CASEDOCS_REDIS_URL "
                    "to count them across workers", err=True)
     click.echo(f"casedocs: serving {settings.data_dir} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    run(settings, host=host, port=port, workers=workers)
+    run(settings, host=host, port=port, workers=workers, threads=threads)
 
 
 @click.command("worker")
