@@ -27,7 +27,6 @@ import base64
 import fcntl
 import hashlib
 import json
-import os
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -44,6 +43,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cases import audit
 from cases.models import utcnow
 from signing import PKI
+from signing.pki import atomic_write
 
 CHECKPOINT_TYPE = "casedocs-audit-checkpoint/1"
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -127,9 +127,9 @@ class Checkpoints:
             with self._locked():
                 if not self._key_file.exists():
                     key = Ed25519PrivateKey.generate()
-                    _write(self._pub_file, key.public_key().public_bytes(
+                    atomic_write(self._pub_file, key.public_key().public_bytes(
                         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
-                    _write(self._key_file, key.private_bytes(serialization.Encoding.PEM,
+                    atomic_write(self._key_file, key.private_bytes(serialization.Encoding.PEM,
                                                              serialization.PrivateFormat.PKCS8,
                                                              serialization.NoEncryption()), mode=0o600)
         return self.public_key()
@@ -158,7 +158,7 @@ class Checkpoints:
             if current is not None and isinstance(certified, Ed25519PublicKey) and key_id(certified) == key_id(public):
                 return current
             certificate = pki.certify_checkpoint_key(public)
-            _write(self._cert_file, certificate.public_bytes(serialization.Encoding.PEM))
+            atomic_write(self._cert_file, certificate.public_bytes(serialization.Encoding.PEM))
             return certificate
 
     def _private(self) -> Ed25519PrivateKey:
@@ -187,7 +187,7 @@ class Checkpoints:
                 unsigned = Checkpoint(head.chain, head.length, head.head, self._now(), key_id(key.public_key()), "")
                 signature = base64.b64encode(key.sign(unsigned.signed_bytes())).decode("ascii")
                 checkpoint = replace(unsigned, signature=signature)
-                _write(self._chain_file(head.chain), _dumps(checkpoint).encode("utf-8"))
+                atomic_write(self._chain_file(head.chain), _dumps(checkpoint).encode("utf-8"))
                 written.append(checkpoint)
             if written:
                 with open(self.directory / "checkpoints.jsonl", "a", encoding="utf-8") as log:
@@ -268,15 +268,3 @@ def _chain_of(path: Path) -> str:
 
 def _dumps(checkpoint: Checkpoint) -> str:
     return json.dumps(checkpoint.to_json(), ensure_ascii=False, sort_keys=True)
-
-
-def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
-    """Write-then-rename, flushed to disk: a crash leaves the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)

@@ -318,7 +318,9 @@ class _DirLock:
         self._tlock.release()
 
 
-def _atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+def atomic_write(path: Path, data: bytes, mode: int = 0o644) -> None:
+    """Write-then-rename, flushed to disk: a crash leaves the old file or the new one, never half
+    (also used for the audit checkpoints, casedocs/checkpoints.py)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
@@ -407,10 +409,10 @@ class PKI:
             .sign(root_key, hashes.SHA256())
         )
         iters = kdf_iterations
-        _atomic_write(d / "ca" / "root.pem", cert_pem(root_cert))
-        _atomic_write(d / "ca" / "root.key.pem", encrypt_private_key(root_key, secretariat_passphrase, iters), 0o600)
+        atomic_write(d / "ca" / "root.pem", cert_pem(root_cert))
+        atomic_write(d / "ca" / "root.key.pem", encrypt_private_key(root_key, secretariat_passphrase, iters), 0o600)
         (d / "index.json").write_text("[]")
-        _atomic_write(d / "pki.json", json.dumps(settings, indent=2).encode())
+        atomic_write(d / "pki.json", json.dumps(settings, indent=2).encode())
 
         tsa_key = ec.generate_private_key(ec.SECP256R1())
         tsa_cert = _issue(
@@ -428,8 +430,8 @@ class PKI:
             crl_url,
             time_stamping=True,
         )
-        _atomic_write(d / "tsa" / "tsa.pem", cert_pem(tsa_cert))
-        _atomic_write(d / "tsa" / "tsa.key.pem", encrypt_private_key(tsa_key, secretariat_passphrase, iters), 0o600)
+        atomic_write(d / "tsa" / "tsa.pem", cert_pem(tsa_cert))
+        atomic_write(d / "tsa" / "tsa.key.pem", encrypt_private_key(tsa_key, secretariat_passphrase, iters), 0o600)
 
         seal_key = ec.generate_private_key(ec.SECP256R1())
         seal_cert = _issue(
@@ -441,8 +443,8 @@ class PKI:
             now + dt.timedelta(days=365 * seal_years),
             crl_url,
         )
-        _atomic_write(d / "seal" / "seal.pem", cert_pem(seal_cert))
-        _atomic_write(d / "seal" / "seal.key.pem", encrypt_private_key(seal_key, secretariat_passphrase, iters), 0o600)
+        atomic_write(d / "seal" / "seal.pem", cert_pem(seal_cert))
+        atomic_write(d / "seal" / "seal.key.pem", encrypt_private_key(seal_key, secretariat_passphrase, iters), 0o600)
 
         pki = cls(d, settings, root_key, tsa_key, seal_key)
         with pki._lock:
@@ -481,7 +483,7 @@ class PKI:
         return [CertRecord(**r) for r in json.loads((self.dir / "index.json").read_text())]
 
     def _write_index(self, records: list[CertRecord]) -> None:
-        _atomic_write(self.dir / "index.json", json.dumps([asdict(r) for r in records], ensure_ascii=False, indent=1).encode())
+        atomic_write(self.dir / "index.json", json.dumps([asdict(r) for r in records], ensure_ascii=False, indent=1).encode())
 
     def _add_record(self, rec: CertRecord) -> None:
         with self._lock:
@@ -545,8 +547,8 @@ class PKI:
             self.settings["crl_url"],
         )
         rec = _record_for(cert, Kind.PERSON, name, person_id=person_id, side=side_v, role=role_v, organisation=organisation)
-        _atomic_write(self.dir / "certs" / f"{rec.serial}.pem", cert_pem(cert))
-        _atomic_write(self.dir / "certs" / f"{rec.serial}.key.pem", key_pem, 0o600)
+        atomic_write(self.dir / "certs" / f"{rec.serial}.pem", cert_pem(cert))
+        atomic_write(self.dir / "certs" / f"{rec.serial}.key.pem", key_pem, 0o600)
         self._add_record(rec)
         return rec
 
@@ -585,9 +587,9 @@ class PKI:
             role=Role(role).value,
             organisation=subject_attr(cert.subject, NameOID.ORGANIZATION_NAME),
         )
-        _atomic_write(self.dir / "certs" / f"{rec.serial}.pem", cert_pem(cert))
-        _atomic_write(self.dir / "certs" / f"{rec.serial}.key.pem", key_pem, 0o600)
-        _atomic_write(self.dir / "chains" / f"{rec.serial}.pem", b"".join(cert_pem(c) for c in extra))
+        atomic_write(self.dir / "certs" / f"{rec.serial}.pem", cert_pem(cert))
+        atomic_write(self.dir / "certs" / f"{rec.serial}.key.pem", key_pem, 0o600)
+        atomic_write(self.dir / "chains" / f"{rec.serial}.pem", b"".join(cert_pem(c) for c in extra))
         self._add_record(rec)
         return rec
 
@@ -603,7 +605,7 @@ class PKI:
         rec = _record_for(cert, Kind.CHECKPOINT, "audit checkpoints", side=Side.SECRETARIAT.value, role=Kind.CHECKPOINT.value)
         rec.has_key = False
         with self._lock:
-            _atomic_write(self.dir / "certs" / f"{rec.serial}.pem", cert_pem(cert))
+            atomic_write(self.dir / "certs" / f"{rec.serial}.pem", cert_pem(cert))
             self._add_record(rec)
         return cert
 
@@ -620,7 +622,7 @@ class PKI:
         if bc is None or not bc.ca:
             raise PKIError("a trust root must be a CA certificate (basicConstraints CA:TRUE)")
         fp = fingerprint(cert)
-        _atomic_write(self.dir / "trust" / f"{fp}.pem", cert_pem(cert))
+        atomic_write(self.dir / "trust" / f"{fp}.pem", cert_pem(cert))
         return fp
 
     def add_crl(self, crl_data: bytes) -> str:
@@ -635,7 +637,7 @@ class PKI:
         if not any(crl.is_signature_valid(c.public_key()) for c in signers):  # type: ignore[arg-type]  # roots are EC or RSA keys, never DSA/X448
             raise UntrustedCertificate(f"the CRL claims to come from {issuer} but its signature does not verify")
         issuer_key = hashlib.sha256(crl.issuer.public_bytes()).hexdigest()[:32]
-        _atomic_write(
+        atomic_write(
             self.dir / "crl" / f"external-{issuer_key}.crl.pem", crl.public_bytes(serialization.Encoding.PEM)
         )
         return issuer
@@ -692,8 +694,8 @@ class PKI:
                         entry = entry.add_extension(x509.CRLReason(x509.ReasonFlags(rec.revocation_reason)), critical=False)
                     builder = builder.add_revoked_certificate(entry.build())
             crl = builder.sign(self._root_key, hashes.SHA256())
-            _atomic_write(self.dir / "crl" / "root.crl.pem", crl.public_bytes(serialization.Encoding.PEM))
-            _atomic_write(self.dir / "pki.json", json.dumps(settings, indent=2).encode())
+            atomic_write(self.dir / "crl" / "root.crl.pem", crl.public_bytes(serialization.Encoding.PEM))
+            atomic_write(self.dir / "pki.json", json.dumps(settings, indent=2).encode())
             self.settings = settings
             return crl
 
