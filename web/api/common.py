@@ -28,10 +28,6 @@ def documented(*statuses: int, responses: dict[int, Any] | None = None) -> Calla
     return decorate
 
 
-# Record ids are database integers (32-bit on PostgreSQL): a larger one in a URL names no record,
-# and must not reach the database (which refuses to compare with it: a server error).
-ID_RANGE = range(1, 2**31)
-
 
 def is_staff() -> bool:
     return bool(current_user.is_staff)

@@ -29,7 +29,7 @@ from docgen.errors import DocgenError
 from docgen.service import Request
 from web.access import STAFF, case_access, current_grant
 from web.api import bp
-from web.api.common import ID_RANGE, documented, is_staff
+from web.api.common import documented, is_staff
 from web.api.errors import error_response, refusal
 from web.api.schemas import DocumentList, JobSubmitted, RenderIn
 from casedocs.services.document_jobs import ISSUE, PREVIEW
@@ -94,7 +94,7 @@ def download(number: str, file_id: int) -> Response:
     the document list)."""
     app = core()
     with app.db.session() as session:
-        row = session.get(DocumentVersion, file_id) if file_id in ID_RANGE else None
+        row = session.get(DocumentVersion, file_id)  # in range: the <id:> converter (web.RecordId)
         if row is None or row.case_id != current_grant().case_id or \
                 not (is_staff() or row.status is VersionStatus.ISSUED):
             return error_response(404, f"no file {file_id} in case {number}")
