@@ -18,6 +18,7 @@ class Breakdown:
     """One page's requests made one at a time in this process: CPU seconds, by part."""
 
     page: Page
+    built: bool  # the page's kept body dropped before each request (web.pagecache): built, not kept
     queries: int = 0
     total: list[float] = field(default_factory=list)     # the whole request
     view: list[float] = field(default_factory=list)      # the view: services (DB included) and template
@@ -84,6 +85,7 @@ def breakdown(setup: Setup, cookie: str, plan: Plan) -> tuple[list[Breakdown], l
     from casedocs.config import Settings
     from web import shutdown
     from web.context import core
+    from web.pagecache import kept_pages
 
     meter = _Meter()
     app = _metered_app(dataclasses.replace(Settings.load(setup.data_dir), secure_cookies=False), meter)
@@ -93,11 +95,13 @@ def breakdown(setup: Setup, cookie: str, plan: Plan) -> tuple[list[Breakdown], l
         for pair in cookie.split("; "):
             name, _, value = pair.partition("=")
             client.set_cookie(name, value)
-        for page in pages(setup.case_number):
+        for page, built in ((page, built) for page in pages(setup.case_number) for built in (False, True)):
             headers = {"Accept-Language": ACCEPT_LANGUAGE,
                        **({"Authorization": f"Bearer {setup.token}"} if page.api else {})}
-            row = Breakdown(page)
+            row = Breakdown(page, built)
             for round_ in range(plan.profile_rounds + 1):
+                if built:
+                    kept_pages(app).clear()
                 meter.reset()
                 started = time.process_time()
                 response = client.get(page.path, headers=headers)
@@ -135,12 +139,14 @@ def _argon2(sessions: Any, rounds: int) -> list[float]:
 
 
 def report_breakdown(rows: Sequence[Breakdown], argon2: Sequence[float], password_step: float, echo: Echo) -> None:
-    echo("where the time goes (one request at a time, in this process; medians, CPU ms):")
-    echo(f"  {'':<20} {'queries':>7} {'total':>7} {'service':>7} {'of it DB':>8} {'template':>8} {'Flask':>7}")
+    echo("where the time goes (one request at a time, in this process; medians, CPU ms; \"kept\": the body built "
+         "for the case's revision is reused, as above; \"built\": the first read after an act, built again):")
+    echo(f"  {'':<28} {'queries':>7} {'total':>7} {'service':>7} {'of it DB':>8} {'template':>8} {'Flask':>7}")
     for row in rows:
         total, view, db, template = (1000 * statistics.median(v)
                                      for v in (row.total, row.view, row.database, row.template))
-        echo(f"  {row.page.label:<20} {row.queries:>7} {total:7.1f} {view - template:7.1f} {db:8.1f} "
+        label = f"{row.page.label} ({'built' if row.built else 'kept'})"
+        echo(f"  {label:<28} {row.queries:>7} {total:7.1f} {view - template:7.1f} {db:8.1f} "
              f"{template:8.1f} {total - view:7.1f}")
     echo("  (service: the view's reads and the services it calls, ORM and DB included; DB: the driver's execute "
          "calls; Flask: session, sign-in, access rule, response)")

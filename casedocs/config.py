@@ -56,6 +56,12 @@ def _positive(value: int, name: str) -> int:
     return value
 
 
+def _not_negative(value: int, name: str) -> int:
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, got {value}")
+    return value
+
+
 def _hant_variant(environ: Mapping[str, str]) -> str:
     variant = environ.get("CASEDOCS_HANT_VARIANT") or DEFAULT_HANT_VARIANT
     if variant not in HANT_VARIANTS:
@@ -110,6 +116,10 @@ class Settings:
     session_idle_minutes: int = 30
     # Worker threads for jobs in each web process (when there is no broker).
     job_threads: int = 2
+    # Reverse proxies in front of the web service whose X-Forwarded-For/-Proto/-Host are believed
+    # (werkzeug's ProxyFix). 0: none, the peer's address is the client's (a header from the client
+    # itself is never believed: it would let anyone choose the address the audit chain records).
+    proxy_hops: int = 0
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -141,6 +151,7 @@ class Settings:
             session_idle_minutes=_positive(_int_env(env, "CASEDOCS_SESSION_IDLE_MINUTES", 30),
                                            "CASEDOCS_SESSION_IDLE_MINUTES"),
             job_threads=_positive(_int_env(env, "CASEDOCS_JOB_THREADS", 2), "CASEDOCS_JOB_THREADS"),
+            proxy_hops=_not_negative(_int_env(env, "CASEDOCS_PROXY_HOPS", 0), "CASEDOCS_PROXY_HOPS"),
         )
 
     @property

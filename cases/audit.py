@@ -199,10 +199,18 @@ class ChainReport:
         return self.first_broken_seq is None
 
 
-def verify_chain(session: Session, chain: str, anchor: Anchor | None = None) -> ChainReport:
+def chain_events(session: Session, chain: str) -> Sequence[AuditEvent]:
+    """The chain's events in order. Caller's session, one query."""
+    return session.scalars(select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)).all()
+
+
+def verify_chain(session: Session, chain: str, anchor: Anchor | None = None,
+                 events: Sequence[AuditEvent] | None = None) -> ChainReport:
     """Recompute the chain's hashes, then check it still holds its latest checkpoint's head:
-    as many events at least, and the same hash at that length. Caller's session."""
-    events = session.scalars(select(AuditEvent).where(AuditEvent.chain == chain).order_by(AuditEvent.seq)).all()
+    as many events at least, and the same hash at that length. `events`: the chain as the caller
+    already read it (chain_events), so that a page showing them reads them once. Caller's session."""
+    if events is None:
+        events = chain_events(session, chain)
     anchored = anchor.head.length if anchor is not None and anchor.problem is None else 0
 
     def broken(seq: int, problem: str) -> ChainReport:

@@ -1,7 +1,7 @@
 """Read models of a case: what `case show`, the demo and the web pages display."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -107,9 +107,13 @@ def describe(action: str, detail: dict[str, Any], lang: str = "en") -> str:
     return text[:1].upper() + text[1:]
 
 
-def timeline(session: Session, case: Case, lang: str = "en") -> list[TimelineEntry]:
-    events = session.scalars(select(AuditEvent).where(AuditEvent.chain == case.number)
-                             .order_by(AuditEvent.seq)).all()
+def timeline(session: Session, case: Case, lang: str = "en",
+             events: Sequence[AuditEvent] | None = None) -> list[TimelineEntry]:
+    """The case's events in the reader's language, by business date. `events`: the chain as the
+    caller already read it (cases.audit.chain_events)."""
+    if events is None:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.chain == case.number)
+                                 .order_by(AuditEvent.seq)).all()
     entries = [TimelineEntry(e.on, e.seq, e.actor, e.action, describe(e.action, e.detail, lang)) for e in events]
     return sorted(entries, key=lambda e: (e.on or date.max, e.seq))
 

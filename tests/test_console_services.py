@@ -324,3 +324,22 @@ def _nowhere() -> Any:
     from pathlib import Path
 
     return Path(tempfile.mkdtemp())
+
+
+def test_an_obligation_whose_only_due_thing_is_its_next_update_is_not_called_overdue(
+        proc: Procedure, demo: list[Case]) -> None:
+    sample = demo[1]
+    rows = {m.obligation_id: m for m in console.monitoring_due(proc.session, proc.calendar, TODAY)
+            if m.case_number == sample.number}
+    for row in rows.values():
+        if console.Urgency.OVERDUE is row.urgency:
+            # something of it is past: its timetable, or its quarterly update
+            assert row.due_on < TODAY or console.MonitoringReason.UPDATE_OVERDUE in row.reasons, row
+        if row.due_on >= TODAY and console.MonitoringReason.UPDATE_OVERDUE not in row.reasons \
+                and console.MonitoringReason.INQUIRY not in row.reasons:
+            assert row.urgency is not console.Urgency.OVERDUE, row
+    # Its timetable ends on 2026-12-31, a month away; no update since the closure report: what is late
+    # is the update, and the reasons say so (the badge's "overdue" is the update's).
+    [next_month] = [m for m in rows.values() if m.due_on == date(2026, 12, 31)]
+    assert next_month.reasons == (console.MonitoringReason.UPDATE_OVERDUE,)
+    assert next_month.urgency is console.Urgency.OVERDUE

@@ -67,6 +67,21 @@ def test_the_11th_wrong_password_in_a_minute_is_refused_even_when_right(app: Fla
     assert len(_system_events(settings, "login_refused_rate")) == 1
 
 
+def test_the_limit_holds_across_worker_processes_without_redis(app: Flask, settings: Settings,
+                                                              case_number: str) -> None:
+    """gunicorn's workers are separate apps with separate memories: the count is kept where all of
+    them see it (web.limitstore: a SQLite file of the data directory, when no Redis is configured)."""
+    assert settings.redis_url is None and settings.broker_url is None
+    add_account(settings, "party@example.org", Role.PARTY, case=case_number, side=SideRole.APPLICANT)
+    with web_app(settings, start_jobs=False) as other_worker:
+        workers = [app.test_client(), other_worker.test_client()]
+        for attempt in range(10):
+            assert log_in(workers[attempt % 2], "party@example.org", password="wrong password").status_code == 401
+        for worker in workers:
+            assert log_in(worker, "party@example.org").status_code == 429
+    assert (settings.data_dir / "web-limits.sqlite3").is_file()
+
+
 def test_a_right_password_does_not_use_up_the_allowance(app: Flask, settings: Settings, case_number: str) -> None:
     add_account(settings, "party@example.org", Role.PARTY, case=case_number, side=SideRole.APPLICANT)
     for _ in range(12):
@@ -229,3 +244,20 @@ def test_the_user_commands_add_list_disable_and_issue_a_token_once(settings: Set
     with App(settings) as core, core.db.session() as db:
         party = db.scalars(select(Account).where(Account.email == "party@example.org")).one()
         assert party.disabled and accounts.account_for_token(db, token) is None
+
+
+@pytest.mark.parametrize("hops, recorded", [(0, "127.0.0.1"), (1, "203.0.113.9")])
+def test_the_audit_records_the_forwarded_address_only_behind_a_declared_proxy(
+        tmp_path: Path, hops: int, recorded: str) -> None:
+    """CASEDOCS_PROXY_HOPS=1 behind one reverse proxy; with 0 (the default) a client's own
+    X-Forwarded-For is not believed, or anyone could choose the address the audit chain records."""
+    settings = web_settings(tmp_path, proxy_hops=hops)
+    init_data(settings)
+    add_account(settings, "officer@example.org", Role.OFFICER)
+    with web_app(settings, start_jobs=False) as flask_app:
+        client = flask_app.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+        assert log_in(client, "officer@example.org", password="wrong password").status_code == 401
+    [failed] = _system_events(settings, "login_failed")
+    assert failed.detail["address"] == recorded and f"(web {recorded}," in failed.actor
+

@@ -31,6 +31,7 @@ from apiflask import APIBlueprint, APIFlask
 from flask import Flask, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
@@ -67,7 +68,7 @@ class RecordId(IntegerConverter):
 def create_app(settings: Settings, *, start_jobs: bool = True, today: Any = None) -> Flask:
     """The web app for these settings. `start_jobs=False` leaves the job runner stopped (a test
     that drives jobs itself); `today` replaces the business date (tests, like App's)."""
-    from web import extensions, i18n
+    from web import extensions, i18n, pagecache
     from web.access import enforce
     from web.context import APP_EXTENSION
 
@@ -102,6 +103,7 @@ def create_app(settings: Settings, *, start_jobs: bool = True, today: Any = None
                               default_translation_directories=str(i18n.compile_catalogues(settings)))
     i18n.install_template_gettext(app)
     extensions.csrf.init_app(app)
+    pagecache.init_app(app)
     extensions.init_limiter(app, settings)
     login = extensions.login_manager
     login.init_app(app)
@@ -120,6 +122,11 @@ def create_app(settings: Settings, *, start_jobs: bool = True, today: Any = None
     app.register_blueprint(api.bp, url_prefix="/api/v1")
     extensions.csrf.exempt(api.bp)  # bearer tokens only: a browser never sends one by itself
 
+    if settings.proxy_hops:
+        # Behind a reverse proxy: the client's address, scheme and host from its X-Forwarded-* headers,
+        # believed for exactly that many hops (the audit chain and the limits per address use it).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops,  # type: ignore[method-assign]  # Flask's documented way to wrap it
+                                x_proto=settings.proxy_hops, x_host=settings.proxy_hops)
     app.before_request(_session_upkeep)
     app.before_request(enforce)
     app.after_request(_note_seen)

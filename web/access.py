@@ -131,6 +131,12 @@ def current_grant() -> CaseGrant:
     return grant
 
 
+def grant_if_any() -> CaseGrant | None:
+    """The grant of this request's case, or None on a page that is not about one case."""
+    grant: CaseGrant | None = g.get("case_grant")
+    return grant
+
+
 def enforce() -> Response | None:
     """before_request: apply the endpoint's rule. No endpoint (404/405) is left to Flask."""
     if request.endpoint is None:

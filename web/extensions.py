@@ -14,6 +14,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from casedocs.config import Settings
+from web import limitstore  # registers the casedocs-sqlite storage scheme with `limits`
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -23,13 +24,14 @@ _LIMITER = "casedocs.limiter"
 
 
 def limit_storage_uri(settings: Settings) -> str:
-    """Redis when configured (CASEDOCS_REDIS_URL, else a Redis broker), else memory: per process,
-    so with several gunicorn workers the login limits only hold per worker."""
+    """Redis when configured (CASEDOCS_REDIS_URL, else a Redis broker), else a SQLite file of the
+    data directory that every worker process of this machine shares (web.limitstore): never
+    Flask-Limiter's memory, with which each gunicorn worker would count its own wrong passwords."""
     if settings.redis_url:
         return settings.redis_url
     if settings.broker_url and settings.broker_url.startswith(("redis://", "rediss://")):
         return settings.broker_url
-    return "memory://"
+    return limitstore.storage_uri(settings.data_dir / "web-limits.sqlite3")
 
 
 def init_limiter(app: Flask, settings: Settings) -> Limiter:

@@ -36,11 +36,6 @@ def serve(host: str, port: int, workers: int, threads: int, insecure_cookies: bo
         from casedocs.demo_signing import DEMO_SECRETARIAT_PASSPHRASE
 
         settings = dataclasses.replace(settings, secretariat_passphrase=DEMO_SECRETARIAT_PASSPHRASE)
-    from web.extensions import limit_storage_uri
-
-    if workers > 1 and limit_storage_uri(settings) == "memory://":
-        click.echo("casedocs: note: login attempts are counted per worker process; set CASEDOCS_REDIS_URL "
-                   "to count them across workers", err=True)
     click.echo(f"casedocs: serving {settings.data_dir} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
     run(settings, host=host, port=port, workers=workers, threads=threads)
 

@@ -11,7 +11,7 @@ import collections.abc
 import inspect
 import typing
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import Enum
 from pathlib import Path
@@ -50,6 +50,7 @@ class ActDone:
 class CaseShown:
     document: dict[str, Any]  # cases.views.case_as_dict
     deadlines: list[str]      # cases.views.deadline_table, one line each
+    happened: list[str] = field(default_factory=list)  # what the passing of time decided as it was read
 
 
 def file_application(proc: Procedure, path: Path) -> Case:
@@ -133,8 +134,8 @@ def show_case(proc: Procedure, number: str, today: date) -> CaseShown:
     from casedocs.services.casepage import load_case  # here: casepage reads the console's services
 
     case = load_case(proc.session, number)
-    proc.advance(case, today)
-    return CaseShown(case_as_dict(proc.session, case, today), deadline_table(case, today))
+    happened = proc.advance(case, today)
+    return CaseShown(case_as_dict(proc.session, case, today), deadline_table(case, today), happened)
 
 
 def list_cases(proc: Procedure) -> list[dict[str, str]]:

@@ -38,6 +38,7 @@ from cases.models import (
 )
 from cases.procedure import Action, Procedure
 from cases.procedure.core import allowed_actions
+from cases.revisions import Revision, case_revision
 from cases.rules import get_rule
 from cases.tracker import status as deadline_status
 from cases.views import TimelineEntry, timeline
@@ -84,6 +85,12 @@ def load_case(session: Session, number: str, options: Sequence[LoaderOption] | N
     if case is None:
         raise NotFoundError(f"no case numbered {number!r}")
     return case
+
+
+def revision(session: Session, number: str) -> Revision:
+    """Where the case's record stands: the page changes when this does (cases.revisions), or with the
+    day. Caller's session, one query; a case that does not exist has revision (0, 0)."""
+    return case_revision(session, number)
 
 
 # -- what the page shows ------------------------------------------------------------------------
@@ -267,10 +274,11 @@ def case_page(proc: Procedure, number: str, lang: str, today: date,
     happened = proc.advance(case, today)
     signers = session.scalars(select(Signer).where(Signer.case_id == case.id).order_by(Signer.id)).all()
     anchor = checkpoints.anchor(case.number) if checkpoints is not None else None
-    report = audit.verify_chain(session, case.number, anchor)
+    events = audit.chain_events(session, case.number)  # read once: verified, then told as the timeline
+    report = audit.verify_chain(session, case.number, anchor, events)
     return CasePage(
         case, case.stage, case.path, [_side(side, signers) for side in case.sides],
-        timeline(session, case, lang), deadlines(proc, case, today, lang),
+        timeline(session, case, lang, events), deadlines(proc, case, today, lang),
         documents(session, case), [_delivery(d) for d in case.deliveries if d.delivered_on is None],
         applicable(case), AuditStatus(report.events, report.intact, report.problem, report.anchored,
                                       anchor.at if anchor is not None else None),

@@ -31,6 +31,7 @@ from cases.models import (
     SignatureSlot,
     SignedDocument,
 )
+from cases.revisions import Revision, record_revision
 from cases.rules import Limit, Unit, get_rule
 from cases.timelimits import due_date, working_days_after
 from cases.vocabulary import FINAL_STAGES, ObligationStatus, Path, SideRole, Stage
@@ -128,7 +129,8 @@ class AwaitingDocument:
 class MonitoringReason(StrEnum):
     OBLIGATION_OVERDUE = "obligation_overdue"  # its timetable passed and it is not fulfilled
     OBLIGATION_DUE = "obligation_due"          # its timetable ends within the horizon
-    UPDATE_DUE = "update_due"                  # no monitoring update for MONITORING_INTERVAL
+    UPDATE_OVERDUE = "update_overdue"          # no monitoring update for MONITORING_INTERVAL
+    UPDATE_DUE = "update_due"                  # the next periodic update falls within the horizon
     INQUIRY = "inquiry"                        # the obligee asked after the latest update (第五章第2条)
 
 
@@ -154,6 +156,12 @@ class Dashboard:
     awaiting_signatures: list[AwaitingDocument]
     monitoring: list[MonitoringDue]
     open_cases: int
+
+
+def revision(session: Session) -> Revision:
+    """Where the whole record stands: the dashboard changes when this does (cases.revisions), or with
+    the day. Caller's session, one query."""
+    return record_revision(session)
 
 
 def dashboard(session: Session, calendar: WorkingCalendar, today: date, actor: str | None = None,
@@ -232,13 +240,21 @@ def monitoring_due(session: Session, calendar: WorkingCalendar, today: date) -> 
                 reasons.append(MonitoringReason.OBLIGATION_OVERDUE)
             elif obligation.due_on <= end:
                 reasons.append(MonitoringReason.OBLIGATION_DUE)
+            # What is due, and when: the urgency is that of the earliest of them, so that a badge never
+            # says "overdue" of an obligation whose only due thing is its next update.
+            due: list[date] = [obligation.due_on] if reasons else []
             next_update = (last or issued) + MONITORING_INTERVAL
-            if next_update <= end:
+            if next_update < today:
+                reasons.append(MonitoringReason.UPDATE_OVERDUE)
+            elif next_update <= end:
                 reasons.append(MonitoringReason.UPDATE_DUE)
+            if next_update <= end:
+                due.append(next_update)
             if any(i.obligation_id == obligation.id and (last is None or i.received_on > last) for i in case.inquiries):
                 reasons.append(MonitoringReason.INQUIRY)
+                due.append(today)  # an obligee waits for an answer: due now
             if reasons:
-                level, _ = urgency(calendar, today, min(obligation.due_on, next_update))
+                level, _ = urgency(calendar, today, min(due))
                 found.append(MonitoringDue(case.number, obligation.id, obligation.description, obligation.obligor,
                                            obligation.due_on, obligation.status, last, tuple(reasons), level))
     return sorted(found, key=lambda m: (m.urgency is not Urgency.OVERDUE, m.due_on, m.case_number))

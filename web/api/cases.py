@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from apiflask import HTTPError
-from flask import jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -22,7 +22,7 @@ from cases.application import ApplicationForm
 from cases.calendar import CalendarError
 from cases.errors import CaseError
 from cases.procedure import Action
-from casedocs.services import acts
+from casedocs.services import acts, casepage
 from casedocs.services.grants import CaseArea, visible_case_numbers
 from web.access import STAFF, case_access, roles, signed_in
 from web.api import bp
@@ -40,6 +40,7 @@ from web.api.schemas import (
     Monitoring,
 )
 from web.context import core, web_actor
+from web.pagecache import pages, reader_scope
 
 # The keys of a case's JSON a monitor sees (PROCEDURE.md 第五章: monitors follow the agreement's
 # obligations and the closure, not the file).
@@ -108,9 +109,19 @@ def show_case(number: str) -> Response:
     Its stage, parties, events and deadlines, brought up to today first (lapsed deadlines close):
     the same JSON as `casedocs case show --json`."""
     app = core()
-    with app.procedure(actor=web_actor()) as proc:
-        document = acts.show_case(proc, number, app.today()).document
-    return jsonify(document)
+    today = app.today()
+    with app.db.session() as session:
+        revision = casepage.revision(session, number)
+
+    def build() -> tuple[bytes, bool]:
+        with app.procedure(actor=web_actor()) as proc:
+            shown = acts.show_case(proc, number, today)
+        # Not kept when the passing of time just appended events: the revision has moved on.
+        return jsonify(shown.document).get_data(), not shown.happened
+
+    # Built once per revision of the case and day, for this reader's scope (web.pagecache).
+    body = pages().get_or_build(("api-case", number, reader_scope(), today, revision), build)
+    return current_app.response_class(body, mimetype="application/json")
 
 
 @bp.get("/cases/<number>/monitoring")

@@ -20,10 +20,9 @@ from werkzeug.wrappers import Response
 
 from cases.errors import CaseError
 from cases.instruments import Subject, subject_text
-from cases.lifecycle import VersionStatus
-from cases.models import DocumentVersion
 from casedocs.config import PASSPHRASE_ENV
-from casedocs.services import casepage, issuing
+from casedocs.services import casefiles, casepage, issuing
+from casedocs.services.document_jobs import ISSUE, PREVIEW
 from casedocs.services.grants import CaseArea
 from docgen.errors import DocgenError
 from docgen.service import Request
@@ -32,12 +31,9 @@ from web.api import bp
 from web.api.common import documented, is_staff
 from web.api.errors import error_response, refusal
 from web.api.schemas import DocumentList, JobSubmitted, RenderIn
-from casedocs.services.document_jobs import ISSUE, PREVIEW
 from web.context import core, web_actor
 from web.tasks import jobs_of
 
-MEDIA_TYPES = {"pdf": "application/pdf",
-               "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
@@ -73,7 +69,7 @@ def documents(number: str) -> dict[str, Any]:
         views = casepage.documents(proc.session, proc.get_case(number))
         listed = []
         for view in views:
-            files = [f for f in view.files if staff or f.status is VersionStatus.ISSUED]
+            files = [f for f in view.files if casefiles.may_see(f.status, drafts=staff)]
             if not files:
                 continue
             listed.append({"instrument": view.instrument, "subject": subject_text(view.subject) or None,
@@ -86,7 +82,7 @@ def documents(number: str) -> dict[str, Any]:
 @bp.get("/cases/<number>/documents/files/<id:file_id>")
 @case_access(CaseArea.RECORD)
 @documented(404, responses={200: {"description": "The file's bytes (PDF/A or DOCX)",
-                                  "content": {media: BINARY for media in MEDIA_TYPES.values()}}})
+                                  "content": {media: BINARY for media in casefiles.MEDIA_TYPES.values()}}})
 def download(number: str, file_id: int) -> Response:
     """Download a stored file
 
@@ -94,14 +90,11 @@ def download(number: str, file_id: int) -> Response:
     the document list)."""
     app = core()
     with app.db.session() as session:
-        row = session.get(DocumentVersion, file_id)  # in range: the <id:> converter (web.RecordId)
-        if row is None or row.case_id != current_grant().case_id or \
-                not (is_staff() or row.status is VersionStatus.ISSUED):
-            return error_response(404, f"no file {file_id} in case {number}")
-        data, fmt = app.store.get(row.sha256), row.format
-        name = f"{number}-{row.instrument}-{row.edition}-v{row.version}r{row.revision}.{row.format}"
-    return send_file(io.BytesIO(data), mimetype=MEDIA_TYPES.get(fmt, "application/octet-stream"),
-                     download_name=name, as_attachment=True)
+        found = casefiles.document_file(session, app.store, current_grant().case_id, number, file_id,
+                                        drafts=is_staff())
+    if found is None:
+        return error_response(404, f"no file {file_id} in case {number}")
+    return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name, as_attachment=True)
 
 
 def _submit(number: str, kind: str, body: RenderIn) -> Response:

@@ -12,16 +12,14 @@ from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from cases.calendar import CalendarError
 from cases.errors import CaseError, InvalidInputError, ProcedureError
-from cases.models import SupportResource
 from cases.procedure import Action
 from cases.procedure.core import allowed_actions
 from cases.vocabulary import Stage
-from casedocs.services import acts, casepage, console, forms
+from casedocs.services import acts, casepage, console, forms, rosters
 from casedocs.services.forms import ActionForm, FieldKind, FormField
 from casedocs.services.grants import CaseArea
 from casedocs.services.posted import (
@@ -120,7 +118,7 @@ def act(number: str, action_name: str) -> str | Response | tuple[str, int]:
     app = core()
     with app.db.session() as session:
         case = casepage.load_case(session, number, casepage.form_options())
-        roster = session.scalars(select(SupportResource).order_by(SupportResource.name)).all()
+        roster = rosters.support_resources(session)
         form = forms.with_roster(forms.action_form(action, case), roster)
         header = (case.number, case.title, case.stage)
     if request.method == "GET":

@@ -187,7 +187,8 @@ URGENCY_LABELS: dict[str, Any] = {
 MONITORING_REASONS: dict[str, Any] = {
     "obligation_overdue": _l("Its timetable has passed"),
     "obligation_due": _l("Its timetable ends soon"),
-    "update_due": _l("No monitoring update for three months"),
+    "update_overdue": _l("No monitoring update for three months"),
+    "update_due": _l("The quarterly monitoring update is due"),
     "inquiry": _l("The obligee asked about progress"),
 }
 

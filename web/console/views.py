@@ -7,29 +7,38 @@ from enum import Enum
 from typing import TypeVar
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _
+from flask_babel import get_timezone, gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from cases.errors import CaseError
-from cases.models import Appointment, Case, DocumentVersion, Exhibit, Signer, SupportResource
 from cases.vocabulary import ExpertGroup, Path, ResourceKind, SignerRole, Stage
-from casedocs.services import casepage, console
+from casedocs.services import casefiles, casepage, console, rosters
+from casedocs.services import trail as casetrail
 from casedocs.services.grants import CaseArea
 from web.access import STAFF, case_access, current_grant, roles
 from web.console import bp
-from web.console.common import service_lang
+from web.console.common import page_language, service_lang
 from web.context import core, web_actor
+from web.pagecache import CSRF_MARKER, pages, reader_scope, with_csrf
 
 
 @bp.get("/")
 @roles(*STAFF)
 def dashboard() -> str:
+    """The officer's dashboard, built once per revision of the whole record, reader and day (web.pagecache)."""
     app = core()
+    today = app.today()
     with app.db.session() as session:
-        board = console.dashboard(session, app.calendar, app.today(), actor=current_user.email)
-    return render_template("console/dashboard.html", board=board, Urgency=console.Urgency)
+        revision = console.revision(session)
+
+    def build() -> tuple[str, bool]:
+        with app.db.session() as session:
+            board = console.dashboard(session, app.calendar, today, actor=current_user.email)
+        return render_template("console/_dashboard_body.html", board=board, Urgency=console.Urgency), True
+
+    key = ("dashboard", current_user.email, reader_scope(), page_language(), today, revision)
+    return render_template("console/dashboard.html", body=with_csrf(pages().get_or_build(key, build)))
 
 
 @bp.get("/cases")
@@ -49,31 +58,35 @@ def cases() -> str:
 @bp.get("/cases/<number>")
 @case_access(CaseArea.RECORD, roles=STAFF)
 def case(number: str) -> str:
+    """The case page. Its body is built once per revision of the case, language and day, and kept
+    (web.pagecache): an officer's reload, or a colleague's, costs one query while nothing changed."""
     app = core()
-    with app.db.session() as session:  # commits what the passing of time decided (case_page's advance)
-        page = casepage.case_page(app.procedure_on(session, web_actor()), number, service_lang(), app.today(),
-                                  app.checkpoints)
-        html = render_template("console/case.html", page=page, case=page.case, today=app.today(),
-                               passphrase_set=bool(app.settings.secretariat_passphrase))
-    return html
+    today, language = app.today(), page_language()
+    with app.db.session() as session:
+        revision = casepage.revision(session, number)
+
+    def build() -> tuple[str, bool]:
+        with app.db.session() as session:  # commits what the passing of time decided (case_page's advance)
+            page = casepage.case_page(app.procedure_on(session, web_actor()), number, service_lang(), today,
+                                      app.checkpoints)
+            body = render_template("console/_case_body.html", page=page, case=page.case, today=today,
+                                   passphrase_set=bool(app.settings.secretariat_passphrase), csrf=CSRF_MARKER)
+        # What the passing of time decided is told once, to the reader who opened the case: not kept
+        # (the events it appended moved the revision anyway).
+        return body, not page.happened
+
+    key = ("case", number, reader_scope(), language, str(get_timezone()), today, revision)
+    return render_template("console/case.html", number=number, body=with_csrf(pages().get_or_build(key, build)))
 
 
 @bp.get("/cases/<number>/audit")
 @case_access(CaseArea.AUDIT, roles=STAFF)
 def audit_trail(number: str) -> str:
-    from cases import audit
-    from cases.models import AuditEvent
-    from cases.views import describe
-
     app = core()
     with app.db.session() as session:
-        events = session.scalars(select(AuditEvent).where(AuditEvent.chain == number)
-                                 .order_by(AuditEvent.seq)).all()
-        anchor = app.checkpoints.anchor(number)
-        report = audit.verify_chain(session, number, anchor)
-        lang = service_lang()
-        rows = [(e, describe(e.action, e.detail, lang)) for e in events]
-        return render_template("console/audit.html", number=number, rows=rows, report=report, anchor=anchor)
+        trail = casetrail.audit_trail(session, number, service_lang(), app.checkpoints)
+        return render_template("console/audit.html", number=number, rows=trail.rows, report=trail.report,
+                               anchor=trail.anchor)
 
 
 @bp.get("/cases/<number>/files/<id:file_id>")
@@ -82,15 +95,11 @@ def file(number: str, file_id: int) -> Response:
     """A stored rendering or signed revision of the case's documents: PDFs shown in the browser."""
     app = core()
     with app.db.session() as session:
-        row = session.get(DocumentVersion, file_id)
-        if row is None or row.case_id != current_grant().case_id:
-            abort(404)
-        data, fmt, name = app.store.get(row.sha256), row.format, f"{number}-{row.instrument}-{row.edition}-" \
-                                                                  f"v{row.version}r{row.revision}.{row.format}"
-    media = "application/pdf" if fmt == "pdf" else \
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return send_file(io.BytesIO(data), mimetype=media, download_name=name,
-                     as_attachment=fmt != "pdf" or request.args.get("download") == "1")
+        found = casefiles.document_file(session, app.store, current_grant().case_id, number, file_id, drafts=True)
+    if found is None:
+        abort(404)
+    return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name,
+                     as_attachment=found.format != "pdf" or request.args.get("download") == "1")
 
 
 @bp.get("/cases/<number>/exhibits/<id:exhibit_id>")
@@ -99,11 +108,10 @@ def exhibit(number: str, exhibit_id: int) -> Response:
     """An exhibit as filed, always as a download: a party's file is never shown as a page of this site."""
     app = core()
     with app.db.session() as session:
-        row = session.get(Exhibit, exhibit_id)
-        if row is None or row.case_id != current_grant().case_id:
-            abort(404)
-        data, media, name = app.store.get(row.sha256), row.media_type, row.original_name
-    return send_file(io.BytesIO(data), mimetype=media, download_name=name, as_attachment=True)
+        found = casefiles.exhibit_file(session, app.store, current_grant().case_id, exhibit_id)
+    if found is None:
+        abort(404)
+    return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name, as_attachment=True)
 
 
 @bp.route("/roster", methods=["GET", "POST"])
@@ -128,13 +136,8 @@ def roster() -> str | Response | tuple[str, int]:
             except CaseError as refused:
                 error = str(refused)
     with app.db.session() as session:
-        resources = session.scalars(select(SupportResource).order_by(SupportResource.kind, SupportResource.name)).all()
-        appointments = session.execute(select(Appointment, Case.number).join(Case, Case.id == Appointment.case_id)
-                                       .order_by(Appointment.appointed_on.desc())).all()
-        by_resource: dict[int, list[tuple[Appointment, str]]] = {}
-        for appointment, case_number in appointments:
-            by_resource.setdefault(appointment.resource_id, []).append((appointment, case_number))
-        html = render_template("console/roster.html", resources=resources, by_resource=by_resource,
+        listed = rosters.roster_page(session)
+        html = render_template("console/roster.html", resources=listed.resources, by_resource=listed.appointments,
                                kinds=list(ResourceKind), groups=list(ExpertGroup), error=error, form=request.form,
                                groups_by_value={g.value: g for g in ExpertGroup})
     return (html, 400) if error else html
@@ -146,9 +149,7 @@ def signatories() -> str:
     """Who is enrolled to sign: each case's signatories by side, and the monitors."""
     app = core()
     with app.db.session() as session:
-        rows = session.execute(select(Signer, Case.number).outerjoin(Case, Case.id == Signer.case_id)
-                               .order_by(Case.number, Signer.side, Signer.id)).all()
-        html = render_template("console/signatories.html", rows=rows, Monitor=SignerRole.MONITOR)
+        html = render_template("console/signatories.html", rows=rosters.signatories(session), Monitor=SignerRole.MONITOR)
     return html
 
 
