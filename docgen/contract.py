@@ -86,6 +86,12 @@ SEAL_MARKERS = ("盖章", "蓋章", "(seal)", "seal")
 # The closure report's monitoring page starts with this heading, then the monitoring anchor.
 MONITORING_HEADING = {"zh": "监测记录", "en": "Monitoring record"}
 
+# -- the cross-page seal (骑缝章) -----------------------------------------------------------------
+# Sealed instruments of several pages that get a strip of the seal at the right edge of every page
+# (signing.seal_strips): the instruments parties rely on page by page. Add an instrument id here to
+# give it one; issuing reads this set.
+CROSS_PAGE_SEAL_INSTRUMENTS = frozenset({"agreement", "closure_report", "triage_record", "fact_finding_terms"})
+
 # -- signature boxes -------------------------------------------------------------------------------
 SIG_BOX_W, SIG_BOX_H = 200.0, 56.0  # fits the 5-line approval text at 9 pt, shrunk a little
 SIG_MIN_W, SIG_MIN_H = 150.0, 40.0  # below that the approval text gets unreadable
@@ -101,6 +107,7 @@ __all__ = [
     "ANCHOR_SEAL",
     "ANCHOR_SIZE_PT",
     "CM",
+    "CROSS_PAGE_SEAL_INSTRUMENTS",
     "EAST_ASIAN_LANGUAGE",
     "LANGUAGES",
     "MONITORING_HEADING",

@@ -127,30 +127,40 @@ def anchor_problems(parts: dict[str, bytes], instrument: Instrument, lang: str) 
     under it, the seal's on the "(seal)" line, the monitoring anchor on its own page."""
     root = etree.fromstring(parts["word/document.xml"])
     styles = etree.fromstring(parts["word/styles.xml"]) if "word/styles.xml" in parts else None
-    found: dict[str, etree._Element] = {}
+    every: dict[str, list[etree._Element]] = {}
     for run in root.iter(f"{_W}r"):
         text = "".join(t.text or "" for t in run.iter(f"{_W}t")).strip()
         numbered = TEMPLATE_SIGNATORY_ANCHOR_RE.fullmatch(text)
         if numbered:
-            found[anchor_signatory(numbered.group(1))] = run
+            every.setdefault(anchor_signatory(numbered.group(1)), []).append(run)
         elif text.startswith(ANCHOR_PREFIX):
-            found[text] = run
+            every.setdefault(text, []).append(run)
+    found = {anchor: runs[0] for anchor, runs in every.items()}
+    # The signature block may list the signatories in more than one loop (all rows but the last, and
+    # the last with the seal, issue 14): each loop must number its own anchors.
+    loops = max(1, "".join(t.text or "" for t in root.iter(f"{_W}t")).count("for row in signature_rows"))
     problems = []
     for anchor in required_anchors(instrument):
-        run = found.get(anchor)
-        if run is None:
+        runs = every.get(anchor, [])
+        if not runs or ("{{" in anchor and len(runs) < loops):
             where = (" at the start of each signatory's name line, numbered by the loop over signature_rows: "
                      f"{anchor.replace('{{ n }}', SIGNATORY_NUMBER)}") if "{{" in anchor else ""
             problems.append(f"the signing anchor {anchor} is missing (a run with exactly that text, white, "
                             f"{ANCHOR_SIZE_PT:g} pt{where})")
-        elif not _invisible(run, styles):
-            problems.append(f"the signing anchor {anchor} is visible: make its run white and {ANCHOR_SIZE_PT:g} pt")
-        elif anchor == ANCHOR_SEAL and not _says_seal(run):
-            problems.append(f"the line carrying {ANCHOR_SEAL} (or one of the four lines under it) must say "
-                            f"{' or '.join(SEAL_MARKERS[:3])}: the seal goes over that line and the date under it")
-        elif "{{" in anchor and not _signature_area(run, styles):
-            problems.append(f"the name line carrying {anchor} must be followed by an empty paragraph of exact line "
-                            f"height {SIGNATURE_AREA_MIN_PT:g} pt or more: the signatory's signature box goes there")
+            continue
+        for run in runs:
+            if not _invisible(run, styles):
+                problems.append(f"the signing anchor {anchor} is visible: make its run white and {ANCHOR_SIZE_PT:g} pt")
+            elif anchor == ANCHOR_SEAL and not _says_seal(run):
+                problems.append(f"the line carrying {ANCHOR_SEAL} (or one of the four lines under it) must say "
+                                f"{' or '.join(SEAL_MARKERS[:3])}: the seal goes over that line and the date under it")
+            elif "{{" in anchor and not _signature_area(run, styles):
+                problems.append(f"the name line carrying {anchor} must be followed by an empty paragraph of exact "
+                                f"line height {SIGNATURE_AREA_MIN_PT:g} pt or more: the signatory's signature box "
+                                "goes there")
+            else:
+                continue
+            break
     if ANCHOR_MONITORING in required_anchors(instrument) and ANCHOR_MONITORING in found:
         problems += _monitoring_page(root, found[ANCHOR_MONITORING], lang)
     return problems

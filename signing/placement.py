@@ -14,10 +14,10 @@ Positions are PDF user space (points, origin at the lower-left of the page's coo
 
 Layout decisions (why, in short; details at each function):
 
-* seal: a 119 pt (4.2 cm) square centred horizontally on the line carrying
-  "（盖章）"/"(seal)" and vertically on that line and the date below it, a
-  little low, as GB/T 9704 wants ("居中下压署名和成文日期", name and date
-  slightly below the seal's centre);
+* seal: a 119 pt (4.2 cm) square centred on the date under the line carrying
+  "（盖章）"/"(seal)", a little above the date's middle, so that it covers the
+  date's year and month and the name (骑年盖月; GB/T 9704 "居中下压署名和成文
+  日期": name and date slightly below the seal's centre), upright;
 * signatories, one anchor each (``CASEDOCS-SIG-<side>-<n>``): box n in the
   empty area under signatory n's name line, on whatever page it is, 200 x 56
   pt or as much of it as the area and the side's column leave (not below
@@ -66,11 +66,16 @@ from .errors import SigningCoreError
 from .pdfdoc import check_field_name, signatory_field
 from .pdftext import Line, Page
 from .seal import Box, FieldSlot, InstrumentKind, grid_slots
+from .seal_strips import Strip, plan_strips
 
 SEAL_SIZE = 119.0  # 4.2 cm, the diameter of the secretariat's round seal
 # The seal's centre sits this far above the middle of name line and date, so
 # they read "centre, slightly low" on the seal (GB/T 9704-2012 §7.3.5.1).
 SEAL_LIFT = 3.0
+# How far the seal's centre may move off the date's middle to keep clear of other text: at 24 pt
+# the disc (r = 59.5 pt) is still 109 pt wide at the date, wider than any date of the templates
+# ("2026年12月31日" is 86 pt at 12 pt, "31 December 2026" ~95 pt), so year and month stay covered.
+SEAL_DATE_DRIFT = 24.0
 SEAL_CLEARANCE = 3.0  # between the seal and text it must not cover (a header's rule sits ~3 pt below it)
 GAP = 6.0  # between boxes, and between boxes and what they must not touch
 MONITOR_MIN_H = 40.0  # a monitoring slot's 7 lines at 7 pt, shrunk to ~60 %
@@ -87,6 +92,7 @@ class SignaturePlan:
     seal_box: Box
     signatory_fields: tuple[FieldSlot, ...] = ()
     monitoring_slots: tuple[FieldSlot, ...] = ()
+    strips: tuple[Strip, ...] = ()  # the cross-page seal, one strip a page (none: not asked for, or one page)
 
     def seal_arguments(self) -> dict[str, Any]:
         return {
@@ -95,6 +101,7 @@ class SignaturePlan:
             "seal_box": self.seal_box,
             "signatory_fields": self.signatory_fields,
             "monitoring_slots": self.monitoring_slots,
+            "cross_page_strips": self.strips,
         }
 
 
@@ -107,13 +114,17 @@ def plan_for(
     monitoring_slots: int = 0,
     instrument: str | None = None,
     margins: Margins = TEMPLATE_MARGINS,
+    cross_page_seal: bool = False,
 ) -> SignaturePlan:
     """Where the seal, the signatories' fields (``signatories``: side -> how
     many) and the monitoring slots go in this rendered instrument.
 
     ``instrument`` (e.g. "agreement") only names the document in errors.
     The first occurrence of each anchor counts (the Chinese part of a
-    bilingual edition). Raises :class:`PlacementError`.
+    bilingual edition). ``cross_page_seal``: a strip of the seal at the right edge
+    of every page of a multi-page instrument (骑缝章, :mod:`signing.seal_strips`;
+    a one-page instrument has no page to join, so it gets none). Raises
+    :class:`PlacementError`.
     """
     try:
         kind = InstrumentKind(instrument_kind)
@@ -147,7 +158,9 @@ def plan_for(
     fields = [f for side in wanted for f in reserved.get(side, stacked.get(side, []))]
     slots = _monitoring_slots(name, monitoring_slots, anchors.get(ANCHOR_MONITORING), pages, margins)
     _check_layout(name, pages, seal_anchor.page, seal_box, [*fields, *slots])
-    return SignaturePlan(name, kind, seal_anchor.page, seal_box, tuple(fields), tuple(slots))
+    strips = plan_strips([p.box for p in pages], seal_anchor.page, seal_box) \
+        if cross_page_seal and len(pages) > 1 else ()
+    return SignaturePlan(name, kind, seal_anchor.page, seal_box, tuple(fields), tuple(slots), strips)
 
 
 def _check_request(name: str, kind: InstrumentKind, signatories: Mapping[str, int], monitoring: int) -> None:
@@ -172,24 +185,30 @@ def _check_request(name: str, kind: InstrumentKind, signatories: Mapping[str, in
 def _seal_box(anchor: Anchor, page: Page, obstacles: Sequence[Box] = ()) -> tuple[Box, Box]:
     """The seal's square, and the area (square plus name and date lines) the
     signatories must stay clear of. ``obstacles``: boxes already placed on the
-    page (signatories' reserved areas) the seal must not cover either."""
+    page (signatories' reserved areas) the seal must not cover either.
+
+    骑年盖月: the seal is centred on the date line, horizontally on the date and vertically a
+    little above its middle, so that it covers the year and the month and the name line above
+    (GB/T 9704-2012 §7.3.5.1: "居中下压署名和成文日期"). It moves up or down only as far as
+    the date keeps within :data:`SEAL_DATE_DRIFT` of its centre (then the year and the month
+    stay under the disc): to keep clear of the text above the block and of what follows it."""
     lines = page.lines()
     block = _block_at(anchor, lines)
     marked = next((i for i, line in enumerate(block) if any(m in line.text for m in SEAL_MARKERS)), 0)
     block = block[:marked + 2]  # the block ends with the date: what follows it is text to keep clear of
     seal_line = block[marked]
     date_line = block[marked + 1] if marked + 1 < len(block) else seal_line
-    cx = (seal_line.x0 + seal_line.x1) / 2
-    cy = (seal_line.middle + date_line.middle) / 2 + SEAL_LIFT
+    cx = (date_line.x0 + date_line.x1) / 2
+    centre = date_line.middle + SEAL_LIFT
     half = SEAL_SIZE / 2
     x1, x2 = cx - half, cx + half
     ceiling = _ceiling(x1, x2, block, lines, obstacles)
-    # Lower the seal under what is above its block, as far as the seal line stays under it...
-    cy -= max(0.0, min(cy + half - ceiling, cy + half - (seal_line.top + SEAL_CLEARANCE)))
-    # ...and raise it over what is below (the footer, when the block ends a page), as far as the
-    # date stays under it and it keeps under the ceiling.
     floor = _floor_below(x1, x2, block, lines)
-    cy += max(0.0, min(floor - (cy - half), date_line.bottom - SEAL_CLEARANCE - (cy - half), ceiling - (cy + half)))
+    lowest, highest = date_line.middle - SEAL_DATE_DRIFT, date_line.middle + SEAL_DATE_DRIFT
+    # Under the text above the block, over the text below it; the date stays near the centre.
+    cy = min(centre, ceiling - half)
+    cy = max(cy, floor + half)
+    cy = min(max(cy, lowest), highest)
     box = _inside((cx - half, cy - half, cx + half, cy + half), page.box)
     area = (min(box[0], *(ln.x0 for ln in block)), min(box[1], block[-1].bottom),
             max(box[2], *(ln.x1 for ln in block)), max(box[3], block[0].top))

@@ -83,6 +83,7 @@ from .pdfdoc import (
     sha256_hex,
 )
 from .pki import PKI, Credential, check_usable, describe_validation_failure
+from .seal_strips import Strip, draw_strips
 
 
 class _OfflineRevinfoFilter(logging.Filter):
@@ -278,12 +279,16 @@ def _run_signer(
     text: str | None = None,
     lta: bool = False,
     writer: IncrementalPdfFileWriter | None = None,
+    prepare: Callable[[IncrementalPdfFileWriter], None] | None = None,
 ) -> bytes:
-    """One pyHanko signing run, with every failure mapped to our errors."""
+    """One pyHanko signing run, with every failure mapped to our errors. ``prepare`` adds to the
+    revision before the signature is computed (the cross-page seal's strips)."""
     _check_signer(env, cred)
     vc = env.validation_context()
     w = writer if writer is not None else open_writer(pdf)
     try:
+        if prepare is not None:
+            prepare(w)
         for spec in extra_fields:
             pfields.append_signature_field(w, spec)
         meta = PdfSignatureMetadata(
@@ -326,6 +331,8 @@ def _run_signer(
                 # pyHanko estimate, on a fresh writer
                 reserve = None
                 w = open_writer(snapshot)
+                if prepare is not None:
+                    prepare(w)
                 for spec in extra_fields:
                     pfields.append_signature_field(w, spec)
     except TimestampRequestError as e:
@@ -391,10 +398,14 @@ def seal(
     signatory_fields: Sequence[FieldSlot] = (),
     monitoring_slots: Sequence[FieldSlot] = (),
     reason: str | None = None,
+    cross_page_strips: Sequence[Strip] = (),
 ) -> bytes:
     """Certify ``pdf`` with the secretariat's seal (visible red seal at
     ``seal_box`` on ``seal_page``), pre-creating the fields later signatures
-    will fill. Returns the sealed PDF."""
+    will fill. ``cross_page_strips``: the cross-page seal (骑缝章, see
+    :mod:`signing.seal_strips`), drawn on the pages in the same revision and
+    before the certification is computed, so that it covers them. Returns the
+    sealed PDF."""
     kind = InstrumentKind(kind)
     if sealer.role != "seal":
         raise PolicyViolation(f"only the secretariat's seal certificate certifies documents, not {sealer.name}")
@@ -437,6 +448,7 @@ def seal(
         extra_fields=specs,
         lta=env.lta_each_signature,
         writer=writer,
+        prepare=(lambda w: draw_strips(w, cross_page_strips, env.cache_dir)) if cross_page_strips else None,
     )
 
 

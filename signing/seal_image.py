@@ -28,6 +28,7 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.content import PdfContent, ResourceType
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.layout import BoxConstraints
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 
 from .fonts import SERIF_TTC, SANS_TTC, FACE_INDEX, FontError, default_cache_dir
 
@@ -185,6 +186,36 @@ def _encoded_seal(cache_dir: Path | None) -> _EncodedSeal:
         return enc
 
 
+def image_xobject(writer: BasePdfFileWriter, enc: "_EncodedSeal | None" = None,
+                  cache_dir: Path | None = None) -> generic.IndirectObject:
+    """The seal as one image XObject added to ``writer``: a solid red colour plane and the
+    shape in its soft mask (both compressed once per process)."""
+    enc = enc or _encoded_seal(cache_dir)
+    common = {
+        pdf_name("/Type"): pdf_name("/XObject"),
+        pdf_name("/Subtype"): pdf_name("/Image"),
+        pdf_name("/Width"): generic.NumberObject(enc.width),
+        pdf_name("/Height"): generic.NumberObject(enc.height),
+        pdf_name("/BitsPerComponent"): generic.NumberObject(8),
+        pdf_name("/Filter"): pdf_name("/FlateDecode"),
+    }
+    smask = generic.StreamObject(
+        dict(common, **{pdf_name("/ColorSpace"): pdf_name("/DeviceGray")}),
+        encoded_data=enc.alpha_flate,
+    )
+    image = generic.StreamObject(
+        dict(
+            common,
+            **{
+                pdf_name("/ColorSpace"): pdf_name("/DeviceRGB"),
+                pdf_name("/SMask"): writer.add_object(smask),
+            },
+        ),
+        encoded_data=enc.rgb_flate,
+    )
+    return writer.add_object(image)
+
+
 class SealImage(PdfContent):
     """pyHanko content drawing the seal, scaled to its 4.2 cm natural size box.
 
@@ -203,30 +234,7 @@ class SealImage(PdfContent):
         assert writer is not None, "pyHanko sets the writer before rendering"
         if self._ref is not None and self._ref_writer is writer:
             return self._ref
-        enc = self._enc
-        common = {
-            pdf_name("/Type"): pdf_name("/XObject"),
-            pdf_name("/Subtype"): pdf_name("/Image"),
-            pdf_name("/Width"): generic.NumberObject(enc.width),
-            pdf_name("/Height"): generic.NumberObject(enc.height),
-            pdf_name("/BitsPerComponent"): generic.NumberObject(8),
-            pdf_name("/Filter"): pdf_name("/FlateDecode"),
-        }
-        smask = generic.StreamObject(
-            dict(common, **{pdf_name("/ColorSpace"): pdf_name("/DeviceGray")}),
-            encoded_data=enc.alpha_flate,
-        )
-        image = generic.StreamObject(
-            dict(
-                common,
-                **{
-                    pdf_name("/ColorSpace"): pdf_name("/DeviceRGB"),
-                    pdf_name("/SMask"): writer.add_object(smask),
-                },
-            ),
-            encoded_data=enc.rgb_flate,
-        )
-        self._ref = writer.add_object(image)
+        self._ref = image_xobject(writer, self._enc)
         self._ref_writer = writer
         return self._ref
 
@@ -246,6 +254,7 @@ __all__ = [
     "SEAL_RED",
     "SEAL_SIZE_PT",
     "SealImage",
+    "image_xobject",
     "render_seal_mask",
     "seal_png_bytes",
     "seal_png_path",

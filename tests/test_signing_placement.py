@@ -237,7 +237,9 @@ def test_two_signatories_a_side_get_separate_boxes_in_their_blocks(
     assert all(not overlap(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     assert all(not overlap(b, plan.seal_box) for f, b in zip(plan.signatory_fields, boxes) if f.page == plan.seal_page)
     app1, app2, resp1, _ = boxes
-    assert app2[3] < app1[1], "stacked downwards"
+    first, second = plan.signatory_fields[0], plan.signatory_fields[1]
+    # stacked downwards (the last row, kept with the seal, may start the next page: issue 14)
+    assert app2[3] < app1[1] if first.page == second.page else second.page == first.page + 1, "stacked downwards"
     assert resp1[0] > app1[2], "the respondent's column is to the right"
 
 

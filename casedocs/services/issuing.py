@@ -14,6 +14,7 @@ from casedocs.services.desk import Desk, SigningError, audit_event, get_document
 from casedocs.services.enrolment import current_signers, revocation
 from casedocs.services.reconcile import reconcile
 from docgen.context import Continuation, continuation_number
+from docgen.contract import CROSS_PAGE_SEAL_INSTRUMENTS
 from docgen.locale import Edition
 from docgen.service import DocumentService, Rendered, Request
 from signing import InstrumentKind, seal, signatory_field
@@ -71,10 +72,13 @@ def seal_rendered(desk: Desk, session: Session, case: Case, rendered: Rendered) 
     signing_kind = InstrumentKind(kind.value)
     plan = plan_for(rendered.pdf, instrument_kind=signing_kind, instrument=request.instrument,
                     signatories={side.value: len(people) for side, people in by_side.items() if people},
-                    monitoring_slots=desk.monitoring_slots if kind is DocumentKind.CLOSURE_REPORT else 0)
+                    monitoring_slots=desk.monitoring_slots if kind is DocumentKind.CLOSURE_REPORT else 0,
+                    cross_page_seal=request.instrument in CROSS_PAGE_SEAL_INSTRUMENTS)
+    # The cross-page seal's strips are drawn in the sealed revision, before the certification
+    # signature is computed: it covers them (issue 14).
     sealed = seal(rendered.pdf, env=desk.env, sealer=desk.pki.seal_credential(), kind=signing_kind,
                   seal_page=plan.seal_page, seal_box=plan.seal_box, signatory_fields=plan.signatory_fields,
-                  monitoring_slots=plan.monitoring_slots)
+                  monitoring_slots=plan.monitoring_slots, cross_page_strips=plan.strips)
     for version in (rendered.docx_version, rendered.pdf_version):
         versions.issue(session, version, desk.actor)
     revision = versions.record_version(

@@ -8,10 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
 from cases.errors import NotFoundError
 from cases.instruments import Instrument, Subject, SubjectKind
 from cases.models import (
     Agent,
+    AuditEvent,
     Appointment,
     Case,
     ConfidentialityRequest,
@@ -130,7 +134,21 @@ class ItemViews:
         before = periods[index - 1] if index else None
         return ItemView(subject.kind.value, subject.id, requested_by=loc.label(period.requested_by),
                         decided_on=loc.date(period.started_on), from_path=loc.label(before.path) if before else "",
-                        to_path=loc.label(period.path), due=loc.date(period.deadline.due_on))
+                        to_path=loc.label(period.path), due=loc.date(period.deadline.due_on),
+                        reasons=loc.text(self._switch_reason(period)) if before else "")
+
+    def _switch_reason(self, period: PathPeriod) -> str:
+        """The reason the switch to ``period`` was decided for, as the act recorded it in the case's
+        audit chain (the record keeps it nowhere else): the decision quotes it (issue 14)."""
+        session = object_session(self.case)
+        if session is None:
+            return ""
+        events = session.scalars(select(AuditEvent).where(AuditEvent.chain == self.case.number,
+                                                          AuditEvent.action == "switch_path",
+                                                          AuditEvent.on == period.started_on)
+                                 .order_by(AuditEvent.seq)).all()
+        reasons = [str(e.detail.get("reason") or "") for e in events if e.detail.get("to_path") == period.path.value]
+        return reasons[-1] if reasons else ""
 
     def _appointment(self, subject: Subject, a: Appointment) -> ItemView:
         loc = self.loc
