@@ -120,6 +120,13 @@ class Settings:
     # (werkzeug's ProxyFix). 0: none, the peer's address is the client's (a header from the client
     # itself is never believed: it would let anyone choose the address the audit chain records).
     proxy_hops: int = 0
+    # Outgoing mail (invitations, signing codes): smtp://[user[:password]@]host[:port] (STARTTLS when the
+    # server offers it) or smtps://...; None = written to the Maildir <data>/mail, for development and
+    # the demo. Kept out of repr: it may hold a password.
+    smtp_url: str | None = field(default=None, repr=False)
+    mail_from: str = "casedocs@localhost"
+    # Where the service is reached from outside: the base of the links mailed to people.
+    public_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -151,6 +158,9 @@ class Settings:
             session_idle_minutes=_positive(_int_env(env, "CASEDOCS_SESSION_IDLE_MINUTES", 30),
                                            "CASEDOCS_SESSION_IDLE_MINUTES"),
             job_threads=_positive(_int_env(env, "CASEDOCS_JOB_THREADS", 2), "CASEDOCS_JOB_THREADS"),
+            smtp_url=env.get("CASEDOCS_SMTP_URL") or None,
+            mail_from=env.get("CASEDOCS_MAIL_FROM") or "casedocs@localhost",
+            public_url=(env.get("CASEDOCS_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
             proxy_hops=_not_negative(_int_env(env, "CASEDOCS_PROXY_HOPS", 0), "CASEDOCS_PROXY_HOPS"),
         )
 

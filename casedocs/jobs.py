@@ -38,6 +38,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from cases.jobs import Job, JobState
 from cases.models import utcnow
@@ -129,7 +130,9 @@ class Jobs:
         self.dispatcher = dispatcher
 
     def submit(self, kind: str, params: dict[str, Any], *, who: str, account_id: int | None = None,
-               case_number: str | None = None) -> int:
+               case_number: str | None = None, with_job: Callable[[Session, int], None] | None = None) -> int:
+        """Queue a job; `with_job(session, job_id)` records what goes with it in the same transaction
+        (the web's answer to the request that asked for it, web.once)."""
         if kind not in _KINDS:
             raise UnknownJobKind(f"unknown job kind {kind!r}; registered: {', '.join(kinds()) or 'none'}")
         with self.app.db.session() as db:
@@ -138,6 +141,8 @@ class Jobs:
             db.add(row)
             db.flush()
             job_id = row.id
+            if with_job is not None:
+                with_job(db, job_id)
         self.dispatcher.dispatch(job_id)
         return job_id
 

@@ -18,10 +18,11 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from cases.confidentiality.items import IdentityRole, ItemKind, ItemRef, RecordField
 from cases.errors import InvalidInputError
 from cases.files import load_json, read_inside
 from cases.store import MAX_UPLOAD_BYTES
-from cases.vocabulary import Channel, ConfidentialityAudience, PartyCategory, Standard
+from cases.vocabulary import Channel, ConfidentialityAudience, PartyCategory, SideRole, Stage, Standard
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
@@ -116,10 +117,26 @@ class StandardIn(_Form):
 
 
 class ConfidentialityIn(_Form):
+    """A confidentiality request made with the application (第六章第2.1条). `items` names what is to be kept
+    (cases.confidentiality.items: "exhibit:1", "identity:applicant:2", "field:facts", "claim:0"), with
+    indexes counted from 0 in this document's own lists; the duration is `duration` in words and, to be
+    applied by itself, a date after which (`release_after`) or a stage at which (`release_at_stage`) the
+    items are released."""
+
     information: Text
     audience: list[ConfidentialityAudience] = Field(min_length=1)
     duration: Text
     reason: Text
+    items: list[ItemRef] = []
+    release_after: date | None = None
+    release_at_stage: Stage | None = None
+
+    @model_validator(mode="after")
+    def _one_duration(self) -> "ConfidentialityIn":
+        if self.release_after is not None and self.release_at_stage is not None:
+            raise ValueError("a confidentiality duration is a date (release_after) or a stage (release_at_stage), "
+                             "not both")
+        return self
 
 
 class ApplicationForm(_Form):
@@ -148,6 +165,38 @@ class ApplicationForm(_Form):
                 if not getattr(member, field):
                     raise ValueError(f"applicant.members.{index}.{field}: the applicant's {field} is required")
         return self
+
+    @model_validator(mode="after")
+    def _items_exist(self) -> "ApplicationForm":
+        """Every item a confidentiality request names is in this document (indexes from 0 in its lists)."""
+        problems = [f"confidentiality_requests.{r}.items.{i}: {problem}"
+                    for r, request in enumerate(self.confidentiality_requests)
+                    for i, ref in enumerate(request.items) if (problem := self.item_problem(ref))]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def item_problem(self, ref: ItemRef) -> str | None:
+        """Why `ref` names nothing in this application, or None."""
+        if ref.kind is ItemKind.FIELD:
+            return None if ref.field is RecordField.FACTS else f"{ref}: an application has only field:facts"
+        if ref.kind is ItemKind.IDENTITY:
+            assert ref.side is not None and ref.role is not None
+            side = self.applicant if ref.side is SideRole.APPLICANT else self.respondent
+            count = len(side.members) if ref.role is IdentityRole.MEMBER else \
+                len(side.agents) if ref.role is IdentityRole.AGENT else len(side.representatives)
+            what = f"{ref.side.value}.{ref.role.value}s"
+        elif ref.kind is ItemKind.EXHIBIT:
+            count, what = len(self.exhibits), "exhibits"
+        elif ref.kind is ItemKind.CLAIM:
+            count, what = len(self.claims), "claims"
+        else:
+            return f"{ref}: an application has no {ref.kind.value} to keep confidential"
+        assert ref.index is not None
+        if ref.index < count:
+            return None
+        return f"{ref}: the application lists {count} {what}" + \
+            (f", counted from 0 ({ref.whole.with_index(0)} to {ref.whole.with_index(count - 1)})" if count else "")
 
 
 def side_problems(label: str, side: SideIn | Any) -> list[str]:

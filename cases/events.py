@@ -75,6 +75,10 @@ class AuditAction(StrEnum):
     SECOND_FACTOR_ENROLLED = "second_factor_enrolled"
     SECOND_FACTOR_FAILED = "second_factor_failed"
     API_TOKEN_ISSUED = "api_token_issued"
+    INVITATION_SENT = "invitation_sent"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    CONFIDENTIALITY_RELEASED = "confidentiality_released"
+    TRANSLATION_ADDED = "translation_added"
 
 
 # (zh, en) per action; `{name}` fields come from the event's detail (see cases.views.describe).
@@ -193,6 +197,10 @@ PHRASES: dict[AuditAction, tuple[str, str]] = {
         "Account {account} disabled"),
     AuditAction.PASSWORD_SET: ("账户{account}设置登录密码",
         "Password set for account {account}"),
+    AuditAction.INVITATION_SENT: ("向{account}发送账户邀请（{role}）",
+        "Invitation sent to {account} ({role})"),
+    AuditAction.INVITATION_ACCEPTED: ("{account}接受邀请并设置登录密码",
+        "{account} accepted the invitation and set a password"),
     AuditAction.LOGIN: ("账户{account}登录",
         "Account {account} signed in"),
     AuditAction.LOGIN_FAILED: ("账户{account}登录失败（密码错误）",
@@ -207,6 +215,10 @@ PHRASES: dict[AuditAction, tuple[str, str]] = {
         "Wrong authenticator code"),
     AuditAction.API_TOKEN_ISSUED: ("为账户{account}签发接口令牌",
         "API token issued to account {account}"),
+    AuditAction.CONFIDENTIALITY_RELEASED: ("保密决定{reference_zh}期限届满（{until_zh}），相关信息解除保密",
+        "Confidentiality decision {reference} ran its course ({until_en}): the items are released"),
+    AuditAction.TRANSLATION_ADDED: ("{item_zh}增加{language_zh}译文",
+        "{language_en} translation recorded for {item_en}"),
 }
 
 

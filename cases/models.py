@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from cases.confidentiality.items import ItemRef, ItemRefList, ItemRefType
+from cases.confidentiality.languages import Language
 from cases.errors import ImmutableVersionError
 from cases.instruments.subject import Subject, SubjectType
 from cases.lifecycle import DocumentKind, DocumentState, VersionStage, VersionStatus
@@ -107,6 +109,9 @@ class Base(DeclarativeBase):
         VersionStatus: _enum(VersionStatus),
         DocumentKind: _enum(DocumentKind),
         DocumentState: _enum(DocumentState),
+        list[ItemRef]: ItemRefList(),
+        ItemRef: ItemRefType(),
+        Language: _enum(Language),
     }
 
 
@@ -453,6 +458,8 @@ class Appointment(Base):
 
 class ConfidentialityRequest(Base):
     __tablename__ = "confidentiality_requests"
+    # Its number within the case is its reference (MVC-2025-0002/C-1): two processes cannot both take one.
+    __table_args__ = (UniqueConstraint("case_id", "sequence"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
@@ -468,6 +475,17 @@ class ConfidentialityRequest(Base):
     decided_audience: Mapped[list[str]] = mapped_column(default=list)
     decided_duration: Mapped[Optional[str]] = mapped_column(String(300))
     decision_reason: Mapped[Optional[str]] = mapped_column(Text)
+    # Issue 11 (cases.confidentiality): the concrete items, the number of the request within its case
+    # (its reference MVC-2025-0002/C-1), how long it is to last (a date after which, or a stage at
+    # which, the items are released), what the decision kept of it, and when it was released.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    items: Mapped[list[ItemRef]] = mapped_column(default=list)
+    release_after: Mapped[Optional[date]]
+    release_at_stage: Mapped[Optional[Stage]]
+    decided_items: Mapped[list[ItemRef]] = mapped_column(default=list)
+    decided_release_after: Mapped[Optional[date]]
+    decided_release_at_stage: Mapped[Optional[Stage]]
+    released_on: Mapped[Optional[date]]
 
     @property
     def withheld_from(self) -> list[str]:
@@ -475,6 +493,26 @@ class ConfidentialityRequest(Base):
         if self.decided_on is None:
             return list(self.audience)
         return list(self.decided_audience) if self.granted else []
+
+
+class Translation(Base):
+    """A translation of one free-text value of a case (issue 11; 第六章: the working languages are Chinese
+    and English, and the secretariat arranges translation). The original stays where it is; each
+    translation records its language, who made it, when, and the sha256 of the original it translates
+    (a changed original makes it due again)."""
+
+    __tablename__ = "translations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    item: Mapped[ItemRef]
+    language: Mapped[Language]
+    original_language: Mapped[Language]
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    translated_by: Mapped[str] = mapped_column(String(200))
+    translated_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Objection(Base):
@@ -755,4 +793,4 @@ class PassphraseFailures(Base):
 
 
 # Tables defined beside the case record, on the same metadata (Alembic and create_all see them all).
-from cases import accounts, jobs  # noqa: E402,F401
+from cases import accounts, jobs, submissions  # noqa: E402,F401

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from cases import tracker
 from cases.events import phrase
 from cases.instruments import get_instrument
-from cases.models import AuditEvent, Case
+from cases.confidentiality.withholding import outcome
+from cases.models import AuditEvent, Case, ConfidentialityRequest
 from cases.procedure.core import allowed_actions
 from cases.rules import get_rule
 from cases.vocabulary import (
@@ -118,6 +119,20 @@ def timeline(session: Session, case: Case, lang: str = "en",
     return sorted(entries, key=lambda e: (e.on or date.max, e.seq))
 
 
+def _confidentiality(case: Case, r: ConfidentialityRequest) -> dict[str, Any]:
+    """A request with, since issue 11, its reference, the items named and kept, and the duration in force
+    (the decision's once decided, else the one asked)."""
+    decided = r.decided_on is not None
+    stage = r.decided_release_at_stage if decided else r.release_at_stage
+    return {"id": r.id, "requested_by": r.requested_by.value, "audience": r.audience,
+            "received_on": _d(r.received_on), "decided_on": _d(r.decided_on), "granted": r.granted,
+            "withheld_from": r.withheld_from, "reference": f"{case.number}/C-{r.sequence}",
+            "outcome": outcome(r).value, "items": [str(i) for i in r.items],
+            "decided_items": [str(i) for i in r.decided_items],
+            "release_after": _d(r.decided_release_after if decided else r.release_after),
+            "release_at_stage": stage.value if stage else None, "released_on": _d(r.released_on)}
+
+
 def case_as_dict(session: Session, case: Case, today: date) -> dict[str, Any]:
     return {
         "number": case.number,
@@ -160,10 +175,7 @@ def case_as_dict(session: Session, case: Case, today: date) -> dict[str, Any]:
         "appointments": [{"id": a.id, "name": a.resource.name, "role": a.role.value,
                           "appointed_on": _d(a.appointed_on), "ended_on": _d(a.ended_on),
                           "end_reason": a.end_reason} for a in case.appointments],
-        "confidentiality_requests": [{"id": r.id, "requested_by": r.requested_by.value,
-                                      "audience": r.audience, "received_on": _d(r.received_on),
-                                      "decided_on": _d(r.decided_on), "granted": r.granted,
-                                      "withheld_from": r.withheld_from} for r in case.confidentiality_requests],
+        "confidentiality_requests": [_confidentiality(case, r) for r in case.confidentiality_requests],
         "objections": [{"id": o.id, "raised_by": o.raised_by.value, "ground": o.ground.value,
                         "received_on": _d(o.received_on), "decided_on": _d(o.decided_on),
                         "outcome": o.outcome.value if o.outcome else None, "measures": o.measures}

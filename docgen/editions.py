@@ -4,9 +4,12 @@
   tags untouched), its fonts and East Asian language switched to the Traditional face and
   zh-TW/zh-HK, and it is rendered with a context whose free text is converted while names
   stay as entered. Converting the rendered document instead would also convert names.
-- bilingual: the zh rendering, a clause that the Chinese text prevails, then the en rendering.
-  The closure report's monitoring record (a page the signing module fills with monitoring
-  slots) is not repeated: one record, headed in both languages, ends the document.
+- bilingual (PROCEDURE.md §4: every instrument in Chinese, authoritative, and English): the zh
+  rendering, a clause that the Chinese text prevails, then the en rendering in a section of its
+  own, whose pages carry the English header and footer (an English reader finds the reference,
+  the verification code and "Page X of Y" in English; the numbers run through the whole
+  document). The closure report's monitoring record (a page the signing module fills with
+  monitoring slots) is not repeated: one record, headed in both languages, ends the document.
 """
 from __future__ import annotations
 
@@ -14,17 +17,24 @@ import hashlib
 import io
 import re
 import zipfile
+from copy import deepcopy
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
-from docx.enum.text import WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.section import CT_SectPr
+from docx.parts.hdrftr import FooterPart, HeaderPart
 from docx.shared import Pt
 from lxml import etree
 
 from docgen.contract import ANCHOR_MONITORING, MONITORING_HEADING
 from docgen.locale import HANT_VARIANTS, to_traditional
+
+if TYPE_CHECKING:
+    from docxcompose.composer import Composer
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
@@ -143,8 +153,52 @@ def _append_record(document: DocxDocument, record: list[etree._Element]) -> None
             body.append(element)
 
 
+def _end_section_here(document: DocxDocument) -> None:
+    """End the document's (only) section at its last paragraph: that paragraph takes a copy of the
+    section properties (the part's own header, footer, paper and margins), and what is appended
+    after it starts a new section on a new page, whose properties the body's closing ones become."""
+    body = document.element.body
+    closing = body.find(qn("w:sectPr"))
+    if closing is None:  # python-docx's documents always close with one; an empty section else
+        closing = body.makeelement(qn("w:sectPr"), {})
+    document.paragraphs[-1]._p.get_or_add_pPr()._insert_sectPr(deepcopy(closing))
+
+
+def _take_section(composer: Composer, source: DocxDocument) -> None:
+    """The composed document's last section takes the section properties of `source` (the English
+    rendering): its paper and margins, and copies of its headers and footers with the parts and
+    styles they use.
+
+    docxcompose keeps only the master's section properties, so without this every page of the
+    bilingual edition carried the Chinese header and footer.
+    """
+    document, own = composer.doc, source.element.body.find(qn("w:sectPr"))
+    if own is None:
+        return
+    closing = document.element.body.find(qn("w:sectPr"))
+    section: CT_SectPr = deepcopy(own)
+    for reference in section.xpath("w:headerReference|w:footerReference"):
+        header = reference.tag == qn("w:headerReference")
+        original = source.part.related_parts[reference.get(qn("r:id"))]
+        part_class = HeaderPart if header else FooterPart
+        template = "/word/header%d.xml" if header else "/word/footer%d.xml"
+        element = deepcopy(original.element)
+        part = part_class(document.part.package.next_partname(template), original.content_type, element,
+                          document.part.package)
+        composer.add_referenced_parts(original, part, element)  # pictures in a header, say
+        composer.add_styles(source, element)
+        reference.set(qn("r:id"), document.part.relate_to(part, RT.HEADER if header else RT.FOOTER))
+    if closing is not None:
+        closing.addprevious(section)
+        document.element.body.remove(closing)
+    else:
+        document.element.body.append(section)
+
+
 def bilingual(zh_docx: bytes, en_docx: bytes) -> bytes:
-    """The Chinese text, the prevailing-language clause in both languages, then the English text.
+    """The Chinese text, the prevailing-language clause in both languages, then the English text in
+    a section of its own: the English pages carry the English template's header and footer (its
+    reference, verification code and "Page X of Y"), the Chinese pages the Chinese ones.
 
     A closure report's monitoring record goes once, after both texts (the Chinese part's, its
     heading followed by the English one): monitors sign updates into a single record, which the
@@ -157,12 +211,13 @@ def bilingual(zh_docx: bytes, en_docx: bytes) -> bytes:
     record = _detach(_monitoring_record(master))
     master.add_paragraph(PREVAILS_ZH).paragraph_format.space_before = PREVAILS_SPACE_BEFORE
     master.add_paragraph(PREVAILS_EN)
-    master.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+    _end_section_here(master)  # the English text starts a new page, in its own section
     english = Document(io.BytesIO(en_docx))
     _detach(_monitoring_record(english))
     _own_styles(english, "EN")
     composer = Composer(master)
     composer.append(english)
+    _take_section(composer, english)
     if record:
         _append_record(composer.doc, record)
     out = io.BytesIO()

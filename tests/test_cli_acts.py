@@ -66,7 +66,9 @@ def test_act_errors_name_the_problem(tmp_path: Path) -> None:
         ("accept",): "accept needs on; usage: accept on=<date>",
         ("accept", "on=2025-03-12", "colour=red"): "accept takes no argument colour",
         ("accept", "2025-03-12"): "is not KEY=VALUE",
-        ("accept", "on=12/03/2025"): "on=12/03/2025: on: Input should be a valid date",
+        ("accept", "on=12/03/2025"): "on=12/03/2025: expected a date written YYYY-MM-DD, e.g. 2025-03-12",
+        ("accept", "on=2025-02-30"): "on=2025-02-30: there is no such day in the calendar",
+        ("accept", "on=99999-01-01"): "on=99999-01-01: expected a date written YYYY-MM-DD",
         ("send_invitation", "on=2025-03-19"): "not allowed at stage received",
         ("terminate", "ground=agreement", "statement=x", "on=2025-04-01"): "Input should be 'agreement_signed'",
         ("request_recusal", "appointment=99", "raised_by=applicant", "reasons=x", "on=2025-03-10"):

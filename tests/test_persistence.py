@@ -35,11 +35,11 @@ def test_database_without_schema_is_refused_with_the_fix(tmp_path: Path) -> None
     db.dispose()
 
 
-def test_unit_of_work_commits_or_rolls_back_whole(tmp_path: Path, database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        settings = Settings.load(tmp_path)
-    else:
-        settings = Settings(**{**vars(Settings.load(tmp_path)), "database_url": database_url})
+def test_unit_of_work_commits_or_rolls_back_whole(tmp_path: Path, app_database_url: str | None) -> None:
+    # It commits: on a database of its own (app_database_url), never the shared one the others roll back.
+    settings = Settings.load(tmp_path)
+    if app_database_url is not None:
+        settings = Settings(**{**vars(settings), "database_url": app_database_url})
     app = App(settings, today=lambda: date(2026, 11, 25))
     app.init()
     with pytest.raises(RuntimeError):

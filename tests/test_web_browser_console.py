@@ -6,60 +6,37 @@ language. Screenshots of the main pages in Chinese and English go to var/screens
 to look at."""
 from __future__ import annotations
 
-import dataclasses
 import json
-import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
-from werkzeug.serving import make_server
 
+from browser_support import SCREENSHOTS, chromium, demo_settings, served_in_thread, sign_in, switch_language
 from cases.accounts import Role
-from casedocs.app import App
 from casedocs.config import Settings
-from casedocs.demo import SAMPLE_DIR, run_demo_cases
-from web_support import PASSWORD, add_account, web_app, web_settings
+from casedocs.demo import SAMPLE_DIR
+from web_support import add_account
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 TODAY = date(2026, 11, 25)
 OFFICER = "officer@example.org"
 PASSPHRASE = "secretariat passphrase for the browser test"
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SLOW = 180_000  # ms: the first rendering starts LibreOffice
 
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    settings = dataclasses.replace(web_settings(tmp_path_factory.mktemp("browser")),
-                                   secretariat_passphrase=PASSPHRASE)
-    with App(settings, today=lambda: TODAY) as core:
-        core.init(PASSPHRASE)
-        with core.procedure() as proc:
-            run_demo_cases(proc)
-    return settings
+    return demo_settings(tmp_path_factory.mktemp("browser"), PASSPHRASE, TODAY)
 
 
 @pytest.fixture(scope="module")
 def server(settings: Settings) -> Iterator[str]:
-    with web_app(settings, today=lambda: TODAY) as app:
-        httpd = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{httpd.server_port}"
-        finally:
-            httpd.shutdown()
-            thread.join(10)
+    with served_in_thread(settings, today=lambda: TODAY) as (url, _app):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -67,24 +44,12 @@ def page(settings: Settings, server: str) -> Iterator[Any]:
     """One officer's browser, signed in once (a TOTP code is accepted once)."""
     secret = add_account(settings, OFFICER, Role.OFFICER, totp=True)
     assert secret is not None
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
         tab = context.new_page()
-        tab.goto(server + "/login")
-        tab.fill("#email", OFFICER)
-        tab.fill("#password", PASSWORD)
-        tab.click("main button[type=submit]")
-        tab.fill("#code", pyotp.TOTP(secret).now())
-        tab.click("main button[type=submit]")
+        sign_in(tab, server, OFFICER, secret)
         tab.wait_for_url("**/console/")
         yield tab
-        browser.close()
-
-
-def _language(page: Any, lang: str) -> None:
-    page.click(f".lang-switch button[value='{lang}']")
-    page.wait_for_load_state()
 
 
 def _stage(page: Any) -> str:
@@ -208,7 +173,7 @@ def test_the_main_pages_switch_language_and_are_photographed_in_both(page: Any, 
     headings = {"zh": "工作台", "en": "Dashboard"}
     for lang in ("zh", "en"):
         page.goto(server + "/console/")
-        _language(page, lang)
+        switch_language(page, lang)
         assert page.inner_text("main h1") == headings[lang]
         for name, path in pages.items():
             page.goto(server + path)

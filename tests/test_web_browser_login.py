@@ -14,17 +14,12 @@ from pathlib import Path
 import pyotp
 import pytest
 
+from browser_support import ACCEPT, REPO, chromium, need_chromium, no_serious_accessibility_violation, shot
 from cases.accounts import Role
 from casedocs.config import Settings
 from web_support import PASSWORD, add_account, init_data, web_settings
 
 pytestmark = pytest.mark.slow
-REPO = Path(__file__).resolve().parent.parent
-SCREENSHOTS = REPO / "var" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ACCEPT = {"zh": "zh-CN,zh;q=0.9", "en": "en-GB,en;q=0.9"}
 
 
 def _free_port() -> int:
@@ -50,8 +45,7 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], log: Path, timeout:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Settings]]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+    need_chromium()
     tmp = tmp_path_factory.mktemp("web")
     settings = web_settings(tmp)
     init_data(settings)
@@ -72,25 +66,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Sett
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _no_serious_accessibility_violation(page: object) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    found = Axe().run(page).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): {v['help']}" for v in found if v["impact"] in ("serious", "critical")]
-    assert not serious, serious
-
-
-def _shot(page: object, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
@@ -104,21 +81,21 @@ def test_an_officer_enrols_the_second_factor_from_the_qr_code_and_signs_in_with_
     page = context.new_page()
     page.goto(f"{url}/login")
     assert page.locator("html").get_attribute("lang") == ("zh-Hans" if language == "zh" else "en")
-    _shot(page, f"login-{language}")
-    _no_serious_accessibility_violation(page)
+    shot(page, f"login-{language}")
+    no_serious_accessibility_violation(page)
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.locator("main button[type=submit]").click()
     page.wait_for_url(f"{url}/login/enrol")
     assert page.locator("figure.qr svg").count() == 1
-    _shot(page, f"totp-enrol-{language}")
-    _no_serious_accessibility_violation(page)
+    shot(page, f"totp-enrol-{language}")
+    no_serious_accessibility_violation(page)
     totp = pyotp.TOTP(page.locator("code.secret").inner_text().replace(" ", ""))
     page.fill("#code", totp.now())
     page.locator("main button[type=submit]").click()
     page.wait_for_url(lambda current: "/login" not in current)
     assert email in page.locator("header").inner_text()
-    _shot(page, f"signed-in-{language}")
+    shot(page, f"signed-in-{language}")
 
     page.locator("header form.inline button").click()  # sign out
     page.wait_for_url(f"{url}/login")
@@ -126,8 +103,8 @@ def test_an_officer_enrols_the_second_factor_from_the_qr_code_and_signs_in_with_
     page.fill("#password", PASSWORD)
     page.locator("main button[type=submit]").click()
     page.wait_for_url(f"{url}/login/code")
-    _shot(page, f"totp-code-{language}")
-    _no_serious_accessibility_violation(page)
+    shot(page, f"totp-code-{language}")
+    no_serious_accessibility_violation(page)
     page.fill("#code", totp.at(time.time() + 30))  # the next step's code: the first one was used
     page.locator("main button[type=submit]").click()
     page.wait_for_url(lambda current: "/login" not in current)
@@ -145,7 +122,7 @@ def test_a_wrong_password_is_said_in_the_page_language_and_the_switch_changes_it
     page.fill("#password", "not the password")
     page.locator("main button[type=submit]").click()
     assert "电子邮箱或密码错误" in page.locator(".flash").inner_text()
-    _shot(page, "login-refused-zh")
+    shot(page, "login-refused-zh")
     page.locator("form.lang-switch button[value=en]").click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
@@ -154,5 +131,5 @@ def test_a_wrong_password_is_said_in_the_page_language_and_the_switch_changes_it
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "登錄"
     page.set_viewport_size({"width": 390, "height": 800})
-    _shot(page, "login-phone-zh-Hant")
+    shot(page, "login-phone-zh-Hant")
     context.close()

@@ -65,6 +65,15 @@ class RecordId(IntegerConverter):
         super().__init__(url_map, min=1, max=2**31 - 1)
 
 
+class CasedocsFlask(APIFlask):
+    """APIFlask whose log of an unexpected error names the path without a private link's secret."""
+
+    def log_exception(self, exc_info: Any) -> None:
+        from web.private_links import redact
+
+        self.logger.error(f"Exception on {redact(request.path)} [{request.method}]", exc_info=exc_info)
+
+
 def create_app(settings: Settings, *, start_jobs: bool = True, today: Any = None) -> Flask:
     """The web app for these settings. `start_jobs=False` leaves the job runner stopped (a test
     that drives jobs itself); `today` replaces the business date (tests, like App's)."""
@@ -72,7 +81,7 @@ def create_app(settings: Settings, *, start_jobs: bool = True, today: Any = None
     from web.access import enforce
     from web.context import APP_EXTENSION
 
-    app = APIFlask(__name__, title="casedocs API", version="v1", spec_path="/api/v1/openapi.json",
+    app = CasedocsFlask(__name__, title="casedocs API", version="v1", spec_path="/api/v1/openapi.json",
                    docs_path="/api/v1/docs", docs_oauth2_redirect_path=None, json_errors=False)
     # Before any blueprint's routes are added: `<id:...>` is a record id (see RecordId).
     app.url_map.converters["id"] = RecordId

@@ -84,10 +84,13 @@ def pages() -> PageCache:
     return kept_pages(current_app)
 
 
-def reader_scope() -> tuple[Role, frozenset[SideRole]]:
-    """Who the page is built for, as access decided it (web.access): the account's role and, on a
-    case, the sides it holds there. Part of every key, so that a page built for one audience is never
-    served to another (a party's sides; the confidentiality model of issue 11 refines this)."""
+def reader_scope() -> tuple[Role | None, frozenset[SideRole]]:
+    """Who the page is built for, as access decided it (web.access): the account's role (None for
+    the public, signed out) and, on a case, the sides it holds there. Part of every key, so that a
+    page built for one audience is never served to another (a party's sides; the confidentiality
+    model of issue 11 refines this)."""
+    if not current_user.is_authenticated:
+        return None, frozenset()
     grant = grant_if_any()
     return current_user.role, grant.sides if grant is not None else frozenset()
 

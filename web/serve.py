@@ -10,8 +10,7 @@ kernel keeps (first come, first served); a gthread worker keeps every keep-alive
 accepted and serves them in turn, so some clients wait behind a busy worker while another is idle:
 p95 came out 2 to 4 times p50 with gthread (2×4 and 4×4 threads), 1.1 to 1.6 times with sync, at
 the same or a better throughput. 2 to 5 sync workers measured alike on 2 cores (within the noise of
-a shared machine); DEFAULT_WORKERS stays 2 because without Redis each worker counts login attempts
-on its own (web.extensions), so every worker added multiplies the attempts allowed. Sync workers
+a shared machine); DEFAULT_WORKERS is 2, one per core. Sync workers
 close the connection after each response and serve slow clients badly: they belong behind the
 buffering HTTPS proxy that the secure cookies need anyway (gunicorn's advice).
 """
@@ -21,10 +20,20 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 
 from casedocs.config import Settings
+from web.private_links import redact
 
 DEFAULT_WORKERS = 2
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with the secret part of private links taken out of every access-log field."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        found: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        return {key: redact(value) if isinstance(value, str) else value for key, value in found.items()}
 
 
 class WebServer(BaseApplication):
@@ -35,6 +44,7 @@ class WebServer(BaseApplication):
                         "worker_class": "sync" if threads == 1 else "gthread", "timeout": timeout,
                         "graceful_timeout": 20,
                         "accesslog": "-", "errorlog": "-", "proc_name": "casedocs-web",
+                        "logger_class": RedactingLogger,
                         # the header a proxy in front sets is trusted from this machine only
                         "forwarded_allow_ips": "127.0.0.1",
                         # no runtime control socket in the home directory (two servers would share it)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import click
 
-from casedocs.commands import acts, deadline, demo, documents, records, serve, signing, users
+from casedocs.commands import acts, deadline, demo, documents, records, serve, signing, translations, users
 
-_MODULES = (deadline, records, acts, demo, documents, signing, users, serve)
+_MODULES = (deadline, records, acts, demo, documents, signing, users, serve, translations)
 
 
 def case_group() -> click.Group:

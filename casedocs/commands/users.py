@@ -1,4 +1,4 @@
-"""`casedocs user add|list|disable|token|totp`: the accounts of the web service (issue 10)."""
+"""`casedocs user add|invite|list|disable|token|totp`: the accounts of the web service (issue 10)."""
 from __future__ import annotations
 
 import click
@@ -7,7 +7,8 @@ from cases.accounts import Account, Role
 from cases.vocabulary import SideRole
 from casedocs.app import App
 from casedocs.commands.options import fail, json_option, pass_app, print_json, secret
-from casedocs.services import accounts
+from casedocs.mail import mailer
+from casedocs.services import accounts, invitations
 
 
 def _cli_actor(app: App) -> str:
@@ -43,6 +44,24 @@ def add(email: str, role: str, case_number: str | None, side: str | None, person
                                        person_id=person_id)
         click.echo(f"{account.email}: {account.role.value} account added"
                    + (" (second factor set up at first login)" if account.role.needs_second_factor else ""))
+
+
+@user.command("invite")
+@click.argument("email")
+@click.option("--role", type=click.Choice([Role.PARTY.value, Role.MONITOR.value]), required=True)
+@click.option("--case", "case_number", default=None, help="Party: the case of its side; monitor: a case it monitors.")
+@click.option("--side", type=click.Choice([s.value for s in SideRole]), default=None, help="Party: its side.")
+@click.option("--person", "person_id", default=None, help="The signer person id this account acts for.")
+@pass_app()
+def invite(email: str, role: str, case_number: str | None, side: str | None, person_id: str | None,
+           app: App) -> None:
+    """Invite a party or a monitor by email: a link to set their password, valid 7 days, once.
+    The link goes to the person only; it is printed nowhere."""
+    with app.procedure() as proc:
+        sent = invitations.invite(proc.session, app.settings, mailer(app.settings), email, Role(role),
+                                  actor=_cli_actor(app), case_number=case_number,
+                                  side=SideRole(side) if side else None, person_id=person_id)
+    click.echo(f"invitation sent to {sent.email} (through {sent.delivered_to})")
 
 
 @user.command("list")

@@ -126,8 +126,12 @@ def tie(session: Session, account: Account, case_number: str, side: SideRole | N
                  detail={"account": account.email, "side": side.value if side else None})
 
 
+def find_account(session: Session, email: str) -> Account | None:
+    return session.scalars(select(Account).where(Account.email == normalise_email(email))).first()
+
+
 def get_account(session: Session, email: str) -> Account:
-    account = session.scalars(select(Account).where(Account.email == normalise_email(email))).first()
+    account = find_account(session, email)
     if account is None:
         raise NotFoundError(f"no account for {email}")
     return account

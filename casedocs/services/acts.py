@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections.abc
 import inspect
+import re
 import typing
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -224,6 +225,20 @@ def _whole_number(name: str, value: str) -> int:
     return number
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day(name: str, value: str) -> date:
+    """A date written YYYY-MM-DD, and a day of the calendar (not 2025-02-30)."""
+    shown = value if len(value) <= 24 else value[:20] + "..."
+    if not _ISO_DAY.fullmatch(value):
+        raise InvalidInputError(f"{name}={shown}: expected a date written YYYY-MM-DD, e.g. 2025-03-12")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInputError(f"{name}={shown}: there is no such day in the calendar") from None
+
+
 def _scalar(annotation: Any) -> Any:
     """X for `X` and `X | None`; None for anything else (a list, a union of several types)."""
     if isinstance(annotation, UnionType) or typing.get_origin(annotation) is typing.Union:
@@ -262,6 +277,8 @@ def _convert(proc: Procedure, case: Case, name: str, annotation: Any, value: str
         return found
     if _scalar(annotation) is int:
         return _whole_number(name, value)
+    if _scalar(annotation) is date:
+        return _day(name, value)
     raw = _raw(name, value, base)
     if typing.get_origin(annotation) in (list, tuple, collections.abc.Collection, collections.abc.Sequence):
         # Actions accept any collection; as text it is a comma-separated list.

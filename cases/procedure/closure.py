@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from cases import tracker
+from cases.confidentiality.audiences import Audience
+from cases.confidentiality.values import mentions as _mentions, values_of
+from cases.confidentiality.withholding import withholding
 from cases.errors import NotFoundError
 from cases.instruments import InstrumentId
 from cases.models import Agreement, Case, ClosureReport, MonitoringUpdate, Obligation, ObligeeInquiry
@@ -201,16 +204,12 @@ class ClosureActions(ProcedureCore):
         if leaked:
             self._refuse(case, Action.PUBLISH_SUMMARY, "the summary repeats information withheld from the public "
                                                        f"(confidentiality request(s) {leaked})")
+        # The items themselves (a witness's name, an exhibit's title, a claim's reasons), named by reference only.
+        shield = withholding(case, Audience.PUBLIC, on)
+        items = [str(ref) for ref in sorted(shield.items) if any(_mentions(summary, value)
+                                                                 for value in values_of(case, ref))]
+        if items:
+            self._refuse(case, Action.PUBLISH_SUMMARY, "the summary repeats items withheld from the public: "
+                                                       + ", ".join(items))
         case.public_summary, case.published_on = summary.strip(), on
         self._audit(case, "publish_summary", on)
-
-
-def _mentions(text: str, secret: str) -> bool:
-    """Whether published text repeats a protected passage (or a long stretch of it)."""
-    secret = secret.strip()
-    if not secret:
-        return False
-    if secret in text:
-        return True
-    window = 12  # characters: long enough to be the secret, short enough to catch a paraphrased cut
-    return len(secret) > window and any(secret[i:i + window] in text for i in range(len(secret) - window + 1))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from cases import audit, tracker
 from cases.calendar import WorkingCalendar
+from cases.confidentiality.release import release_due
 from cases.errors import InvalidInputError, NotFoundError, ProcedureError
 from cases.events import AuditAction
 from cases.instruments import InstrumentId, Subject
@@ -160,6 +161,10 @@ class ProcedureCore:
     def _audit(self, case: Case | None, action: str, on: date | None, **detail: Any) -> None:
         audit.append(self.session, case.number if case else audit.SYSTEM_CHAIN,
                      self.actor, action, on=on, detail=detail)
+        if case is not None and on is not None:
+            # An act that moved the case may have reached the stage a confidentiality decision ran to:
+            # its items are released in the same unit of work (cases.confidentiality.release).
+            release_due(self.session, case, on)
 
     # -- deliveries -----------------------------------------------------------------
 
@@ -213,6 +218,8 @@ class ProcedureCore:
         for recount in tracker.recount_open(self.calendar, case):
             audit.append(self.session, case.number, "system (calendar)", "deadline_recounted", on=today,
                          detail=recount.as_detail())
+        # Confidentiality decisions whose date has passed release their items (issue 11).
+        release_due(self.session, case, today)
         if case.stage is Stage.INVITED:
             response = tracker.find_open(case, "invitation_response")
             if response is not None and today > response.due_on:

@@ -17,6 +17,7 @@ from cases.application import (
     RepresentativeIn,
     StandardIn,
 )
+from cases.confidentiality.items import ItemKind
 from cases.errors import InvalidInputError
 from cases.instruments import InstrumentId, Subject, SubjectKind
 from cases.models import (
@@ -93,8 +94,8 @@ class IntakeActions(RightsActions):  # an application may carry confidentiality 
         case.claims.extend(Claim(position=i, claim=c.claim, reasons=c.reasons) for i, c in enumerate(form.claims))
         case.standards.extend(StandardInvoked(standard=s.standard, name=s.name, clauses=s.clauses)
                               for s in form.standards)
-        for ref in form.exhibits:
-            self._add_exhibit(case, ref, uploads[id(ref)], SideRole.APPLICANT, "evidence", form.received_on)
+        evidence = [self._add_exhibit(case, ref, uploads[id(ref)], SideRole.APPLICANT, "evidence", form.received_on)
+                    for ref in form.exhibits]
         self._open(case, "formal_review", form.received_on)
         self.session.flush()
         self._audit(case, "file_application", form.received_on, number=number, title=case.title,
@@ -103,9 +104,13 @@ class IntakeActions(RightsActions):  # an application may carry confidentiality 
                     exhibits=[e.sha256 for e in case.exhibits],
                     reapplication_of=previous.number if previous else None)
         for request in form.confidentiality_requests:
+            # The document counts its own exhibits; the case's list also holds the powers of attorney.
+            items = [ref.with_index(case.exhibits.index(evidence[ref.index]))
+                     if ref.kind is ItemKind.EXHIBIT and ref.index is not None else ref for ref in request.items]
             self.request_confidentiality(case, SideRole.APPLICANT, request.information,
                                          [a.value for a in request.audience], request.duration, request.reason,
-                                         form.received_on)
+                                         form.received_on, items=items, release_after=request.release_after,
+                                         release_at_stage=request.release_at_stage)
         return case
 
     def _read_upload(self, ref: FileIn, base_dir: FilePath) -> tuple[str, bytes, str]:

@@ -5,7 +5,9 @@ from collections.abc import Collection, Iterable
 from datetime import date
 from typing import TypeVar
 
-from cases.errors import NotFoundError
+from cases.confidentiality.items import ItemRef, check_items
+from cases.confidentiality.withholding import outcome, release_stage_problem
+from cases.errors import InvalidInputError, NotFoundError
 from cases.instruments import InstrumentId, Subject, SubjectKind
 from cases.instruments.record import Identified
 from cases.models import Appointment, Case, ConfidentialityRequest, Objection, RecusalRequest, RiskAssessment
@@ -37,22 +39,34 @@ class RightsActions(ProcedureCore):
 
     def request_confidentiality(self, case: Case, requested_by: SideRole, information: str,
                                 audience: Collection[str], duration: str, reason: str,
-                                on: date) -> ConfidentialityRequest:
-        """Until decided, the information is withheld from the audience named (第六章第2.2条)."""
+                                on: date, *, items: Collection[ItemRef] = (), release_after: date | None = None,
+                                release_at_stage: Stage | None = None) -> ConfidentialityRequest:
+        """Until decided, the items named are withheld from the audience named (第六章第2.2条).
+
+        `information` describes what is to be kept; `items` names it in the record (exhibit:1,
+        identity:applicant:2, field:facts, claim:0...: cases.confidentiality.items), checked against the
+        case. The duration asked is `duration` in words and, to be applied by itself, a date after which
+        (`release_after`) or a stage at which (`release_at_stage`) the items are released."""
         self._begin(case, Action.REQUEST_CONFIDENTIALITY, on)
         audiences = self._audiences(case, audience)
         for field, value in (("information", information), ("duration", duration), ("reason", reason)):
             if not value.strip():
                 self._refuse(case, Action.REQUEST_CONFIDENTIALITY, f"a confidentiality request must state its {field}")
+        named = self._items(case, Action.REQUEST_CONFIDENTIALITY, items)
+        self._check_duration(case, Action.REQUEST_CONFIDENTIALITY, on, release_after, release_at_stage)
         request = ConfidentialityRequest(requested_by=requested_by, information=information.strip(),
                                          audience=audiences, duration=duration.strip(), reason=reason.strip(),
-                                         received_on=on)
+                                         received_on=on, sequence=len(case.confidentiality_requests) + 1,
+                                         items=named, release_after=release_after,
+                                         release_at_stage=release_at_stage, decided_items=[])
         case.confidentiality_requests.append(request)
         self.session.flush()
         self._open(case, "confidentiality_decision", on, subject=Subject(SubjectKind.CONFIDENTIALITY, request.id))
-        # The information itself stays out of the audit trail: it is what is being protected.
+        # The information itself stays out of the audit trail: it is what is being protected. The item
+        # references only locate it (exhibit:1), as the request's number does.
         self._audit(case, "request_confidentiality", on, request=request.id, requested_by=requested_by,
-                    audience=audiences, duration=request.duration)
+                    audience=audiences, duration=request.duration, items=[str(ref) for ref in named],
+                    release_after=release_after, release_at_stage=release_at_stage)
         return request
 
     def _audiences(self, case: Case, audience: Collection[str]) -> list[str]:
@@ -60,15 +74,40 @@ class RightsActions(ProcedureCore):
             self._refuse(case, Action.REQUEST_CONFIDENTIALITY, "name from whom the information is to be kept: "
                          + ", ".join(a.value for a in ConfidentialityAudience))
         try:
-            return [ConfidentialityAudience(a).value for a in audience]
+            return list(dict.fromkeys(ConfidentialityAudience(a).value for a in audience))
         except ValueError as error:
             self._refuse(case, Action.REQUEST_CONFIDENTIALITY, f"{error}; valid audiences: "
                          + ", ".join(a.value for a in ConfidentialityAudience))
 
+    def _items(self, case: Case, action: Action, items: Collection[ItemRef]) -> list[ItemRef]:
+        try:
+            return check_items(case, items)
+        except InvalidInputError as error:
+            self._refuse(case, action, f"no such item to keep confidential: {error}")
+
+    def _check_duration(self, case: Case, action: Action, on: date, release_after: date | None,
+                        release_at_stage: Stage | None) -> None:
+        """A duration is a date or a stage (第六章第2.1条: 时间期限或处理阶段), not both, and still ahead."""
+        if release_after is not None and release_at_stage is not None:
+            self._refuse(case, action, "a confidentiality duration is a date or a stage, not both")
+        if release_after is not None and release_after < on:
+            self._refuse(case, action, f"the items would be released after {release_after}, before {on}")
+        if release_at_stage is not None:
+            problem = release_stage_problem(release_at_stage, case.stage)
+            if problem:
+                self._refuse(case, action, problem)
+
     def decide_confidentiality(self, case: Case, request_id: int, granted: bool, on: date, *,
                                information: str = "", audience: Collection[str] = (), duration: str = "",
-                               reason: str = "", channel: Channel = Channel.EMAIL) -> ConfidentialityRequest:
-        """Whether, what, from whom and for how long (第六章第2.2条)."""
+                               reason: str = "", channel: Channel = Channel.EMAIL, items: Collection[ItemRef] = (),
+                               release_after: date | None = None,
+                               release_at_stage: Stage | None = None) -> ConfidentialityRequest:
+        """Whether, what, from whom and for how long (第六章第2.2条).
+
+        A grant may narrow the request — fewer `items` (a claim's reasons rather than the claim), fewer
+        audiences — never widen it; without them it grants what was asked. Its duration is the one
+        asked unless `release_after` or `release_at_stage` sets another. A refusal releases the items
+        from the decision on."""
         self._begin(case, Action.DECIDE_CONFIDENTIALITY, on)
         request: ConfidentialityRequest = _find(case.confidentiality_requests, request_id,
                                                 "confidentiality request", case)
@@ -76,16 +115,36 @@ class RightsActions(ProcedureCore):
             self._refuse(case, Action.DECIDE_CONFIDENTIALITY, f"request {request_id} was decided on {request.decided_on}")
         self._check_date(case, Action.DECIDE_CONFIDENTIALITY, on, not_before=request.received_on,
                          what="the decision")
+        if not granted and (items or audience or release_after or release_at_stage):
+            self._refuse(case, Action.DECIDE_CONFIDENTIALITY, "a refusal keeps nothing: it names no items, "
+                                                             "audiences or duration")
+        kept = self._items(case, Action.DECIDE_CONFIDENTIALITY, items)
+        wider = [str(ref) for ref in kept if not any(asked.covers(ref) for asked in request.items)]
+        if wider:
+            self._refuse(case, Action.DECIDE_CONFIDENTIALITY, f"a decision may narrow the request, not widen it: "
+                                                             f"{', '.join(wider)} not asked for")
+        audiences = self._audiences(case, audience) if audience else list(request.audience)
+        more = [a for a in audiences if a not in request.audience]
+        if more:
+            self._refuse(case, Action.DECIDE_CONFIDENTIALITY, f"a decision may narrow the request, not widen it: "
+                                                             f"the request did not name {', '.join(more)}")
+        self._check_duration(case, Action.DECIDE_CONFIDENTIALITY, on, release_after, release_at_stage)
         request.decided_on, request.granted, request.decision_reason = on, granted, reason.strip()
         if granted:
             request.decided_information = information.strip() or request.information
-            request.decided_audience = self._audiences(case, audience) if audience else list(request.audience)
+            request.decided_audience = audiences
             request.decided_duration = duration.strip() or request.duration
+            request.decided_items = kept or list(request.items)
+            if release_after is None and release_at_stage is None:
+                release_after, release_at_stage = request.release_after, request.release_at_stage
+            request.decided_release_after, request.decided_release_at_stage = release_after, release_at_stage
         subject = Subject(SubjectKind.CONFIDENTIALITY, request.id)
         self._close(case, "confidentiality_decision", on, subject=subject)
         self._send(case, InstrumentId.CONFIDENTIALITY_DECISION, on, [request.requested_by], channel, subject=subject)
         self._audit(case, "decide_confidentiality", on, request=request.id, granted=granted,
-                    audience=request.decided_audience, duration=request.decided_duration)
+                    outcome=outcome(request), audience=request.decided_audience, duration=request.decided_duration,
+                    items=[str(ref) for ref in request.decided_items],
+                    release_after=request.decided_release_after, release_at_stage=request.decided_release_at_stage)
         return request
 
     # -- objections -----------------------------------------------------------------

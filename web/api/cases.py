@@ -15,6 +15,7 @@ from typing import Any
 from apiflask import HTTPError
 from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from cases.accounts import Role
@@ -24,6 +25,8 @@ from cases.errors import CaseError
 from cases.procedure import Action
 from casedocs.services import acts, casepage
 from casedocs.services.grants import CaseArea, visible_case_numbers
+from casedocs.services.submissions import Answer
+from web import once
 from web.access import STAFF, case_access, roles, signed_in
 from web.api import bp
 from web.api.common import documented
@@ -83,20 +86,26 @@ def file_application(form: ApplicationForm) -> Response:
     The JSON document `casedocs case import` reads (the same schema and rules), with exhibits and
     powers of attorney inline as `content_base64` (a `file` path names nothing on this server)."""
     app = core()
+    this = None
     try:
+        this = once.sent()
+        kept = once.answered(this)
+        if kept is not None:
+            return once.api_replay(kept)
         with tempfile.TemporaryDirectory() as folder:
             document = Path(folder) / APPLICATION_NAME
             document.write_text(json.dumps(request.get_json()), encoding="utf-8")
             with app.procedure(actor=web_actor()) as proc:
                 line = acts.case_line(acts.file_application(proc, document))
+                answer = Answer(201, url_for("api.show_case", number=line["number"]), current_app.json.dumps(line))
+                once.remember(proc.session, this, answer)
     except (CaseError, ValueError) as problem:  # the document's problem, a case it names included
         return error_response(422, str(problem))
     except CalendarError as problem:
         return refusal(problem)
-    response = jsonify(line)
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.show_case", number=line["number"])
-    return response
+    except IntegrityError as clash:  # the same request, sent twice at once: the other copy filed it
+        return once.api_replay(once.retry_answer(this, clash))
+    return once.api_answer(answer)
 
 
 @bp.get("/cases/<number>")
@@ -211,12 +220,21 @@ def act(number: str, body: ActIn) -> Response:
     the case's audit chain with this token's account and address."""
     given = {name: as_text(name, value) for name, value in body.arguments.items()}
     app = core()
+    this = None
     try:
+        this = once.sent()
+        kept = once.answered(this)
+        if kept is not None:
+            return once.api_replay(kept)
         acts.check_arguments(body.action, given)
         # An empty folder: no "@file" argument or exhibit path can name a file of the server.
         with tempfile.TemporaryDirectory() as nowhere, app.db.session() as session:
             done = acts.take_action(app.procedure_on(session, web_actor()), number, body.action, given, Path(nowhere),
                                     literal_text=True)
+            answer = Answer(200, "", current_app.json.dumps(done.as_json()))
+            once.remember(session, this, answer)
     except (CaseError, CalendarError, ValueError) as problem:
         return refusal(problem)
-    return jsonify(done.as_json())
+    except IntegrityError as clash:  # the same request, sent twice at once: the other copy did it
+        return once.api_replay(once.retry_answer(this, clash))
+    return once.api_answer(answer)

@@ -14,8 +14,10 @@ import io
 from dataclasses import asdict
 from typing import Any
 
-from flask import jsonify, send_file, url_for
+from flask import current_app, jsonify, send_file, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from cases.errors import CaseError
@@ -26,6 +28,8 @@ from casedocs.services.document_jobs import ISSUE, PREVIEW
 from casedocs.services.grants import CaseArea
 from docgen.errors import DocgenError
 from docgen.service import Request
+from casedocs.services.submissions import Answer
+from web import once
 from web.access import STAFF, case_access, current_grant
 from web.api import bp
 from web.api.common import documented, is_staff
@@ -112,12 +116,26 @@ def _submit(number: str, kind: str, body: RenderIn) -> Response:
             app.rendering(pdf=False).service(proc.session, proc.actor).check(proc.get_case(number), request)
         except DocgenError as problem:
             return error_response(409, str(problem))
-    job_id = jobs_of().submit(kind, params, who=web_actor(), account_id=current_user.account_id, case_number=number)
-    url = url_for("api.job", job_id=job_id)
-    response = jsonify({"job": job_id, "url": url})
-    response.status_code = 202
-    response.headers["Location"] = url
-    return response
+    try:
+        this = once.sent()
+        kept = once.answered(this)
+    except CaseError as problem:
+        return error_response(422, str(problem))
+    if kept is not None:
+        return once.api_replay(kept)
+    answers: list[Answer] = []
+
+    def answer_with(session: Session, job_id: int) -> None:
+        url = url_for("api.job", job_id=job_id)
+        answers.append(Answer(202, url, current_app.json.dumps({"job": job_id, "url": url})))
+        once.remember(session, this, answers[0])
+
+    try:
+        jobs_of().submit(kind, params, who=web_actor(), account_id=current_user.account_id, case_number=number,
+                         with_job=answer_with)
+    except IntegrityError as clash:  # the same request, sent twice at once: the other copy queued it
+        return once.api_replay(once.retry_answer(this, clash))
+    return once.api_answer(answers[0])
 
 
 @bp.post("/cases/<number>/documents/render")

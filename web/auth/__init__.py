@@ -184,3 +184,6 @@ def language() -> Response:
             with core().db.session() as db:
                 accounts.set_language(db, current_user.account_id, UiLanguage(raw))
     return redirect(safe_next(request.form.get("next")) or _home())
+
+
+from web.auth import welcome  # noqa: E402,F401  (registers /welcome/<link> on this blueprint)

@@ -1,4 +1,5 @@
-"""Login attempts per account and per address (Flask-Limiter's storage: memory, else Redis).
+"""Login attempts per account and per address (Flask-Limiter, counted in Redis or in the SQLite file
+every worker shares: web.extensions.limit_storage_uri).
 
 Only failures count (a right password does not use up the allowance), and the count is checked
 before the password is: after 10 wrong passwords for one account in a minute the 11th attempt is

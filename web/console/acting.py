@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from cases.calendar import CalendarError
@@ -32,6 +33,8 @@ from casedocs.services.posted import (
     row_counts,
     with_kept_uploads,
 )
+from casedocs.services.submissions import Answer
+from web import once
 from web.access import STAFF, case_access
 from web.console import bp
 from web.console.common import action_title, posted_form
@@ -56,6 +59,11 @@ class FormState:
     today: date | None = None
     error: str | None = None
     refusal: ProcedureError | None = None
+
+    @property
+    def submission(self) -> str:
+        """The form's key (web.once): the one it was sent with, kept when it is shown again, else new."""
+        return self.posted.values.get(once.FIELD) or once.new_key()
 
     def value(self, path: str) -> str:
         return self.posted.values.get(path, "")
@@ -134,19 +142,27 @@ def act(number: str, action_name: str) -> str | Response | tuple[str, int]:
         state = form_state(form.fields, posted, add=add)
         state.kept = _kept(form, posted, state) | keep_uploads(form.fields, posted, app.store)
         return _page(form, header, state)
+    done_page = url_for("console.case", number=number) + "#timeline"
     try:
+        this = once.sent()
+        replay = once.form_answered(this)
+        if replay is not None:
+            return replay
         given = action_arguments(form, posted)
         with tempfile.TemporaryDirectory() as nowhere, app.db.session() as session:
             # An empty folder: no "@file" argument or exhibit path can name a file of the server.
             done = acts.take_action(app.procedure_on(session, web_actor()), number, action, given, Path(nowhere),
                                     literal_text=True)
+            once.remember(session, this, Answer(303, done_page))
     except ProcedureError as refusal:
         return _refused(form, header, posted, None, refusal)
     except (CaseError, CalendarError) as problem:
         return _refused(form, header, posted, str(problem))
+    except IntegrityError as clash:  # the same form, sent twice at once: the other copy did it
+        return once.form_replay(once.retry_answer(this, clash))
     flash(_("%(act)s: done. The case is now at the stage “%(stage)s”.", act=action_title(action),
             stage=label(Stage(done.stage))), "success")
-    return redirect(url_for("console.case", number=number) + "#timeline")
+    return redirect(done_page)
 
 
 def _kept(form: ActionForm, posted: Posted, state: FormState) -> dict[str, tuple[str, str]]:

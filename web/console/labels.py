@@ -122,6 +122,8 @@ FIELD_LABELS: dict[str, Any] = {
     "question": _l("Question"),
     "raised_by": _l("Raised by"),
     "reapplication_of": _l("Re-application of case"),
+    "release_after": _l("Released after (date)"),
+    "release_at_stage": _l("Released at stage"),
     "reason": _l("Reason"),
     "reasoning": _l("Reasoning"),
     "reasons": _l("Reasons"),

@@ -1,0 +1,71 @@
+"""Confidentiality and translations as services: what the command line calls, and the web next.
+
+Every function takes the caller's unit of work (a Procedure, on its session) and brings the case up
+to today first where time matters (a decision whose duration ran out is released, and audited, before
+anything is shown).
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from cases.confidentiality.audiences import Audience
+from cases.confidentiality.disclosure import Disclosure, disclosure
+from cases.confidentiality.items import ItemRef
+from cases.confidentiality.languages import Language
+from cases.confidentiality.release import Released, release_due
+from cases.confidentiality.translations import Pending, add_translation, pending, translations_of
+from cases.errors import InvalidInputError
+from cases.models import Case, Translation
+from cases.procedure import Procedure
+
+MAX_TEXT_FILE_BYTES = 1_000_000
+
+
+def _cases(proc: Procedure, number: str | None) -> list[Case]:
+    return [proc.get_case(number)] if number else proc.all_cases()
+
+
+def release(proc: Procedure, number: str | None = None) -> list[Released]:
+    """Release every decision whose duration has run out by today, in one case or all (audited).
+    Caller's session."""
+    today = proc.today()
+    return [done for case in _cases(proc, number) for done in release_due(proc.session, case, today)]
+
+
+def view(proc: Procedure, number: str, audience: Audience, on: date | None = None) -> Disclosure:
+    """What `audience` may see of the case on `on` (default today), releases recorded first. Caller's session."""
+    case = proc.get_case(number)
+    today = proc.today()
+    release_due(proc.session, case, today)
+    return disclosure(proc.session, case, audience, on or today)
+
+
+def pending_translations(proc: Procedure, number: str | None = None) -> list[Pending]:
+    """The free texts of one case (or all) still lacking a translation. Caller's session."""
+    return [item for case in _cases(proc, number) for item in pending(case, translations_of(proc.session, case))]
+
+
+def translate(proc: Procedure, number: str, item: str | ItemRef, language: Language, text: str, *,
+              original_language: Language | None = None) -> Translation:
+    """Record a translation of one free text of a case, by the acting user, dated today (audited).
+    Caller's session."""
+    case = proc.get_case(number)
+    ref = item if isinstance(item, ItemRef) else ItemRef.parse(item)
+    return add_translation(proc.session, case, ref, language, text, proc.actor, proc.today(),
+                           original_language=original_language)
+
+
+def read_text_file(path: Path) -> str:
+    """A translation's text from a UTF-8 file the officer names, bounded, with a clear error."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_TEXT_FILE_BYTES + 1)
+    except OSError as error:
+        raise InvalidInputError(f"cannot read {path}: {error.strerror}") from None
+    if len(data) > MAX_TEXT_FILE_BYTES:
+        raise InvalidInputError(f"{path} is larger than {MAX_TEXT_FILE_BYTES} bytes")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInputError(f"{path} is not UTF-8 text") from None
