@@ -24,11 +24,14 @@ class ProcedureError(CaseError):
     """
 
     def __init__(self, case_number: str, stage: str, action: str, reason: str,
-                 allowed: Iterable[str] = ()) -> None:
+                 allowed: Iterable[str] = (), *, wrong_stage: bool = False) -> None:
         self.case_number = case_number
         self.stage = stage
         self.action = action
         self.reason = reason
+        # The stage does not allow the action at all (as opposed to a rule of the action): a page can
+        # then say so in its own language from `stage` and `allowed`, instead of quoting `reason`.
+        self.wrong_stage = wrong_stage
         self.allowed = sorted(allowed)
         allowed_text = ", ".join(self.allowed) if self.allowed else "none (the case is closed)"
         super().__init__(

@@ -143,6 +143,26 @@ def test_a_refused_act_shows_the_engines_reason_and_the_form_as_it_was_sent(offi
     assert _stage(settings, number) is Stage.RECEIVED
 
 
+def test_an_act_the_stage_does_not_allow_is_refused_in_the_pages_language(officer: FlaskClient,
+                                                                          settings: Settings) -> None:
+    number = _new_case(settings)
+    page = f"/console/cases/{number}/act/send_launch_notice"
+
+    def refused() -> str:
+        response = _post(officer, page, {"on": "2026-11-24"})
+        assert response.status_code == 422
+        html = _text(response)
+        assert "not allowed at stage" not in html
+        return html
+
+    assert "The stage “Formal review” does not allow it." in refused()
+    _post(officer, "/language", {"lang": "zh"}, page="/console/")
+    try:
+        assert "案件当前阶段“形式审查”不允许此行为。" in refused()
+    finally:
+        _post(officer, "/language", {"lang": "en"}, page="/console/")
+
+
 def test_a_day_picked_on_the_working_day_calendar_fills_the_date_and_takes_no_act(officer: FlaskClient,
                                                                                   settings: Settings) -> None:
     number = _new_case(settings)

@@ -136,9 +136,9 @@ class ProcedureCore:
 
     # -- checks ---------------------------------------------------------------------
 
-    def _refuse(self, case: Case, action: Action, reason: str) -> NoReturn:
+    def _refuse(self, case: Case, action: Action, reason: str, *, wrong_stage: bool = False) -> NoReturn:
         raise ProcedureError(case.number, case.stage.value, action.value, reason,
-                             (a.value for a in allowed_actions(case.stage)))
+                             (a.value for a in allowed_actions(case.stage)), wrong_stage=wrong_stage)
 
     def _check_date(self, case: Case, action: Action, on: date, *, not_before: date | None = None,
                     what: str = "the act") -> None:
@@ -155,7 +155,7 @@ class ProcedureCore:
         if action not in allowed_actions(case.stage):
             reason = ("the case is closed" if case.stage in FINAL_STAGES
                       else f"not allowed at stage {case.stage.value} ({case.stage.en})")
-            self._refuse(case, action, reason)
+            self._refuse(case, action, reason, wrong_stage=True)
         self._check_date(case, action, on)
 
     def _audit(self, case: Case | None, action: str, on: date | None, **detail: Any) -> None:

@@ -61,6 +61,11 @@ class FormState:
     refusal: ProcedureError | None = None
 
     @property
+    def refused_stage(self) -> Stage | None:
+        """The stage that refused the act, to be named in the page's language."""
+        return Stage(self.refusal.stage) if self.refusal is not None else None
+
+    @property
     def submission(self) -> str:
         """The form's key (web.once): the one it was sent with, kept when it is shown again, else new."""
         return self.posted.values.get(once.FIELD) or once.new_key()
