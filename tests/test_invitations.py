@@ -216,3 +216,36 @@ def test_the_servers_access_log_names_the_welcome_path_without_its_secret(settin
     text = log.decode("utf-8", "replace")
     assert "GET /welcome/… HTTP/1.1" in text, text[-2000:]
     assert path.rsplit("/", 1)[1] not in text
+
+
+def test_an_officer_invites_from_the_case_page_and_sees_the_account_but_never_the_link(
+        settings: Settings, case_number: str) -> None:
+    from web_support import add_account
+
+    secret = add_account(settings, "officer@example.org", Role.OFFICER, totp=True)
+    with web_app(settings, start_jobs=False) as app:
+        officer = app.test_client()
+        assert log_in(officer, "officer@example.org", totp_secret=secret).status_code == 302
+        page = f"/console/cases/{case_number}/people"
+        form = officer.get(page).get_data(as_text=True)
+        assert "Nobody reaches this case through the web yet." in form
+        key = re.search(r'name="submission" value="([^"]+)"', form)
+        assert key is not None
+        sent = officer.post(page, data={"csrf_token": csrf_of(form), "submission": key.group(1), "email": PERSON,
+                                        "role": "party", "side": "applicant"})
+        assert sent.status_code == 302
+        listed = officer.get(page).get_data(as_text=True)
+        link = _maildir_link(settings)
+        secret_part = link.rsplit("/", 1)[1]
+        assert PERSON in listed and "invited" in listed and "Invitation sent to " + PERSON in listed
+        for shown in (listed, officer.get(f"/console/cases/{case_number}").get_data(as_text=True),
+                      officer.get(f"/console/cases/{case_number}/audit").get_data(as_text=True)):
+            assert secret_part not in shown and "/welcome/" not in shown
+        again = officer.post(page, data={"csrf_token": csrf_of(form), "submission": key.group(1), "email": PERSON,
+                                         "role": "party", "side": "applicant"})  # a double click
+        assert again.status_code == 302
+        box = mailbox.Maildir(settings.data_dir / "mail", create=False)
+        assert len(box.keys()) == 1  # one mail, not two
+        refused = officer.post(page, data={"csrf_token": csrf_of(form), "email": "someone@example.org",
+                                           "role": "officer", "side": "applicant"})
+        assert refused.status_code == 422 and "a party or a monitor" in refused.get_data(as_text=True)

@@ -18,14 +18,17 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from enum import Enum
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from itsdangerous.timed import TimestampSigner
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cases import audit
-from cases.accounts import Account, Role
+from cases.accounts import Account, AccountCase, AccountSide, Role
+from cases.models import Case, Side
 from cases.vocabulary import SideRole
 from casedocs.config import Settings
 from casedocs.mail import Mailer, compose
@@ -116,6 +119,50 @@ def accept(session: Session, settings: Settings, token: str, password: str, *, a
     accounts.set_password(session, account, password, actor=actor)
     audit.append(session, audit.SYSTEM_CHAIN, actor, "invitation_accepted", detail={"account": account.email})
     return account
+
+
+class AccountStatus(Enum):
+    """Where an account of a case stands, as the console lists it."""
+
+    INVITED = "invited"    # no password yet: the invitation's link has not been used
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True)
+class CaseAccount:
+    email: str
+    role: Role
+    sides: tuple[SideRole, ...]  # a party's sides in this case; () for a monitor
+    person_id: str | None
+    status: AccountStatus
+    last_login_at: datetime | None
+
+
+def case_accounts(session: Session, case_number: str) -> list[CaseAccount]:
+    """The party and monitor accounts tied to the case, with where each stands (never a link).
+    Caller's session, two queries."""
+    parties = session.execute(select(Account, Side.role).join(AccountSide, AccountSide.account_id == Account.id)
+                              .join(Side, Side.id == AccountSide.side_id).join(Case, Case.id == Side.case_id)
+                              .where(Case.number == case_number)).tuples().all()
+    monitors = session.scalars(select(Account).join(AccountCase, AccountCase.account_id == Account.id)
+                               .join(Case, Case.id == AccountCase.case_id).where(Case.number == case_number)).all()
+    sides: dict[int, list[SideRole]] = {}
+    found: dict[int, Account] = {}
+    for account, role in parties:
+        found[account.id] = account
+        sides.setdefault(account.id, []).append(role)
+    for account in monitors:
+        found[account.id] = account
+    return sorted((CaseAccount(a.email, a.role, tuple(sorted(sides.get(a.id, []))), a.person_id, _status(a),
+                               a.last_login_at) for a in found.values()),
+                  key=lambda line: (line.role.value, line.sides, line.email))
+
+
+def _status(account: Account) -> AccountStatus:
+    if account.disabled:
+        return AccountStatus.DISABLED
+    return AccountStatus.ACTIVE if account.password_hash is not None else AccountStatus.INVITED
 
 
 _SUBJECT = "采矿业和矿产价值链调解磋商机制：账户邀请 / Mining and Mineral Value Chain Mediation and Consultation Mechanism: invitation"
