@@ -159,6 +159,12 @@ def demo(url: str, app: App) -> None:
 
     segno.make(key.uri, error="m").terminal(compact=True)
     click.echo(f"  (no phone at hand: `.venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{key.secret}').now())\"`)")
+    if app.settings.smtp_url:
+        click.echo("\nMail (invitations) is sent through CASEDOCS_SMTP_URL.")
+    else:
+        click.echo(f"\nMail (invitations from a case's \"People and access\" page) is not sent: with no "
+                   f"CASEDOCS_SMTP_URL it is kept in the Maildir {app.settings.data_dir / 'mail'} (new/ holds "
+                   "each message as a file).")
 
 
 COMMANDS = (user,)
