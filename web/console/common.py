@@ -20,6 +20,9 @@ from web.console.labels import (
     ACTION_TITLES,
     ACTOR_LABELS,
     EDITION_LABELS,
+    JOB_KINDS,
+    JOB_NOTES,
+    JOB_RESULT_LABELS,
     SUBJECT_LABELS,
     MONITORING_REASONS,
     UNIT_LABELS,
@@ -121,5 +124,8 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(lambda value: str(ACTOR_LABELS.get(value, value)), "actor_label")
     bp.add_app_template_filter(lambda value: str(URGENCY_LABELS.get(value, value)), "urgency_label")
     bp.add_app_template_filter(lambda value: str(MONITORING_REASONS.get(value, value)), "monitoring_reason")
+    bp.add_app_template_filter(lambda value: str(JOB_KINDS.get(value, value)), "job_kind")
+    bp.add_app_template_filter(lambda value: str(JOB_NOTES.get(value, value)), "job_note")
+    bp.add_app_template_filter(lambda value: str(JOB_RESULT_LABELS.get(value, value)), "result_label")
     bp.add_app_template_global(field_label, "field_label")
     bp.add_app_template_global(weekday_names, "weekday_names")

@@ -230,3 +230,25 @@ def field_label(name: str, action: Action | None = None) -> Any:
     if action is not None and (action, name) in ACTION_FIELD_LABELS:
         return ACTION_FIELD_LABELS[(action, name)]
     return FIELD_LABELS.get(name, name.replace("_", " "))
+
+
+# casedocs.jobs: what a job is doing (its note) and what it made (its result), as its page shows them.
+JOB_KINDS: dict[str, Any] = {
+    "console.preview": _l("Render a PDF"),
+    "console.issue": _l("Issue under the seal"),
+}
+JOB_NOTES: dict[str, Any] = {
+    "rendering": _l("Rendering"),
+    "unlocking the seal": _l("Unlocking the seal"),
+    "rendering and sealing": _l("Rendering and sealing"),
+}
+JOB_RESULT_LABELS: dict[str, Any] = {
+    "file": _l("Stored file"),
+    "document": _l("Document under signature"),
+    "instrument": _l("Instrument"),
+    "edition": _l("Edition"),
+    "version": _l("Version"),
+    "verification_code": _l("Verification code"),
+    "state": _l("State"),
+    "awaiting": _l("Signatures awaited"),
+}
