@@ -9,7 +9,8 @@
    session's cookie.
 3. Each page in turn, under CLIENTS concurrent clients (threads, each with its own keep-alive
    connection), each sending its next request as soon as the last is answered: the console's
-   dashboard, the sample case's page, and the API's read of the same case (bearer token). Two
+   dashboard, the sample case's page, the API's read of the same case (bearer token), and the public
+   register's list and the sample's register page (no sign-in needed; issue 13). Two
    requests per client go first, uncounted. Figures: p50, p95 and the slowest latency, throughput,
    errors (any answer but 200, or no answer), and the CPU the server's processes and the clients
    used per request (the machine may be shared: CPU per request moves less than latency).
@@ -48,6 +49,8 @@ import pyotp
 
 from casedocs.bench import _cpu_of
 from casedocs.commands.users import DEMO_ACCOUNTS, DEMO_PASSWORD
+from casedocs.config import PASSPHRASE_ENV
+from casedocs.demo_signing import DEMO_SECRETARIAT_PASSPHRASE
 
 Echo = Callable[[str], None]
 CLIENTS = 20
@@ -125,15 +128,17 @@ class Result:
 def pages(case_number: str) -> list[Page]:
     quoted = urllib.parse.quote(case_number)
     return [Page("console dashboard", "/console/"), Page("console case page", f"/console/cases/{quoted}"),
-            Page("API case read", f"/api/v1/cases/{quoted}", api=True)]
+            Page("API case read", f"/api/v1/cases/{quoted}", api=True),
+            Page("register list", "/register"), Page("register case page", f"/register/{quoted}")]
 
 
 # -- setup and server ---------------------------------------------------------------------------
 
-def _casedocs(*args: str, timeout: float = 600) -> str:
+def _casedocs(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> str:
     """Run the casedocs command line in a child process (this interpreter), its output or BenchError."""
     command = [sys.executable, "-c", "from casedocs.cli import main; main()", *args]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False,
+                          env={**os.environ, **env} if env else None)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or done.stdout.strip().splitlines() or ["no output"])[-1]
         raise BenchError(f"casedocs {args[0]} {args[1] if len(args) > 1 else ''} failed: {last}")
@@ -148,6 +153,12 @@ def prepare(data_dir: Path, plan: Plan, echo: Echo) -> Setup:
     out = ["--out", str(data_dir.parent / f"{data_dir.name}-paperwork")] if plan.paperwork else []
     demo = _casedocs("demo", "--data", str(data_dir), *out)
     sample = _SAMPLE.search(demo)
+    if sample is not None and not plan.paperwork:
+        # The public register lists a case once its case summary is issued (issue 13); with the paperwork
+        # the demo issues it, without it the bench issues that one document under the seal.
+        sealing = {PASSPHRASE_ENV: DEMO_SECRETARIAT_PASSPHRASE}
+        _casedocs("init", "--data", str(data_dir), env=sealing)
+        _casedocs("issue", sample.group(1), "case_summary", "--lang", "zh", "--data", str(data_dir), env=sealing)
     accounts = _casedocs("user", "demo", "--data", str(data_dir))
     key = _KEY.search(accounts)
     if sample is None or key is None:

@@ -12,7 +12,7 @@ from casedocs.cli import main
 
 pytestmark = pytest.mark.slow
 
-PAGES = ("console dashboard", "console case page", "API case read")
+PAGES = ("console dashboard", "console case page", "API case read", "register list", "register case page")
 
 
 def test_the_quick_web_bench_reports_latency_throughput_errors_queries_and_argon2_for_each_page(tmp_path: Path) -> None:

@@ -70,3 +70,5 @@ def _unreadable_request(error: BadRequest) -> Response:
 
 
 from web.api import cases, documents, jobs  # noqa: E402,F401  # the routes register on bp
+from web.api import verify  # noqa: E402,F401  # public /verify routes (issue 13)
+from web.api import register  # noqa: E402,F401  # the public register (issue 13)

@@ -1,7 +1,10 @@
-"""The party and monitor portals (issue 12): registered now, so that the layout and the access
-rules have their place; no pages yet."""
+"""The party and monitor portals (issue 12): a party's cases from its side's point of view (stage,
+what it must do and by when, the instruments sent to it — opening one sent through the portal is its
+delivery), a monitor's obligations. Views call casedocs.services.portal."""
 from __future__ import annotations
 
 from web import html_blueprint
 
 bp = html_blueprint("portal", __name__)
+
+from web.portal import views  # noqa: E402,F401  (the routes register on bp)

@@ -65,3 +65,7 @@ def healthz() -> tuple[dict[str, Any], int]:
     if failing:
         body["failing"] = failing
     return body, 503 if failing else 200
+
+
+from web.public import verify  # noqa: E402,F401  # /verify routes register on bp (issue 13)
+from web.public import register  # noqa: E402,F401  # the register's routes (issue 13) register on bp

@@ -1,0 +1,125 @@
+"""The party and monitor portals (issue 12) through Flask's test client: a party sees its side of
+its case — what it must do and by when, the instruments sent to it as issued — and opening one sent
+through the portal is its delivery; a monitor sees its obligations; neither reaches anything else."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from cases.accounts import Role
+from cases.documents import record_version
+from cases.instruments import InstrumentId
+from cases.lifecycle import VersionStatus
+from cases.models import AuditEvent, Case
+from cases.vocabulary import Channel, SideRole
+from casedocs.app import App
+from casedocs.config import Settings
+from casedocs.demo import run_demo_cases
+from factories import BASE_APPLICATION, file_case
+from web_support import add_account, init_data, log_in, web_app, web_settings
+
+TODAY = date(2026, 11, 25)
+APPLICANT, RESPONDENT, MONITOR = "villager@example.org", "company@example.org", "monitor@example.org"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = web_settings(tmp_path_factory.mktemp("portal"))
+    init_data(settings)
+    with App(settings, today=lambda: TODAY) as core, core.procedure() as proc:
+        run_demo_cases(proc)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def portal_case(settings: Settings) -> str:
+    """A case accepted on 2026-11-24 with the acceptance decision sent to the applicant through the
+    portal, and that decision issued."""
+    with App(settings, today=lambda: TODAY) as core, core.procedure() as proc:
+        case = file_case(proc, {**json.loads(json.dumps(BASE_APPLICATION)), "received_on": "2026-11-20"})
+        proc.accept(case, date(2026, 11, 24), channel=Channel.PORTAL)
+        record_version(proc.session, core.store, b"%PDF-1.7 the acceptance decision", case_id=case.id,
+                       instrument=InstrumentId.ACCEPTANCE_DECISION.value, subject=None, edition="zh", version=1,
+                       verification_code="PORT-AL01", format="pdf", actor="test", status=VersionStatus.ISSUED)
+        return case.number
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings, portal_case: str) -> Iterator[Flask]:
+    add_account(settings, APPLICANT, Role.PARTY, case=portal_case, side=SideRole.APPLICANT)
+    add_account(settings, RESPONDENT, Role.PARTY, case=portal_case, side=SideRole.RESPONDENT)
+    add_account(settings, MONITOR, Role.MONITOR, case="MVC-2025-0002")
+    with web_app(settings, start_jobs=False, today=lambda: TODAY) as flask_app:
+        yield flask_app
+
+
+def _client(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    assert log_in(client, email).status_code == 302
+    return client
+
+
+def _file_id(html: str, number: str) -> int:
+    marker = f"/portal/cases/{number}/files/"
+    assert marker in html, html[:2000]
+    return int(html.split(marker, 1)[1].split('"', 1)[0])
+
+
+def test_a_party_lands_on_its_cases_and_sees_its_side_of_the_case(app: Flask, portal_case: str) -> None:
+    client = _client(app, APPLICANT)
+    home = client.get("/", follow_redirects=True).get_data(as_text=True)
+    assert f"/portal/cases/{portal_case}" in home and "MVC-2025-0002" not in home
+    page = client.get(f"/portal/cases/{portal_case}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "You act for the Applicant" in page
+    assert "Decision to Accept the Application" in page and "Opening it here is its delivery to you" in page
+
+
+def test_opening_an_instrument_sent_through_the_portal_is_its_delivery(app: Flask, settings: Settings,
+                                                                      portal_case: str) -> None:
+    client = _client(app, APPLICANT)
+    page = client.get(f"/portal/cases/{portal_case}").get_data(as_text=True)
+    opened = client.get(f"/portal/cases/{portal_case}/files/{_file_id(page, portal_case)}")
+    assert opened.status_code == 200 and opened.data == b"%PDF-1.7 the acceptance decision"
+    assert opened.mimetype == "application/pdf"
+    with App(settings) as core, core.procedure() as proc:
+        case = proc.get_case(portal_case)
+        [delivery] = [d for d in case.deliveries if d.instrument == "acceptance_decision"]
+        assert delivery.delivered_on == TODAY
+        [event] = proc.session.scalars(select(AuditEvent).where(AuditEvent.chain == portal_case,
+                                                                AuditEvent.action == "record_delivery")).all()
+        assert event.actor.startswith(f"{APPLICANT} (web ")
+    again = client.get(f"/portal/cases/{portal_case}/files/{_file_id(page, portal_case)}")
+    assert again.status_code == 200  # read again: no second delivery
+    with App(settings) as core, core.db.session() as db:
+        assert len(db.scalars(select(AuditEvent).where(AuditEvent.chain == portal_case,
+                                                       AuditEvent.action == "record_delivery")).all()) == 1
+
+
+def test_a_party_cannot_open_the_other_sides_instruments_nor_another_case_nor_the_console(
+        app: Flask, settings: Settings, portal_case: str) -> None:
+    applicant = _client(app, APPLICANT)
+    file_id = _file_id(applicant.get(f"/portal/cases/{portal_case}").get_data(as_text=True), portal_case)
+    respondent = _client(app, RESPONDENT)
+    assert respondent.get(f"/portal/cases/{portal_case}/files/{file_id}").status_code == 404
+    assert "Decision to Accept the Application" not in respondent.get(f"/portal/cases/{portal_case}").get_data(as_text=True)
+    assert applicant.get("/portal/cases/MVC-2025-0002").status_code == 404
+    assert applicant.get("/portal/cases/MVC-2099-0001").status_code == 404
+    assert applicant.get(f"/console/cases/{portal_case}").status_code in (403, 404)
+    assert applicant.get(f"/portal/cases/{portal_case}/monitoring").status_code in (403, 404)
+
+
+def test_a_monitor_sees_the_obligations_of_its_case_and_nothing_else(app: Flask, portal_case: str) -> None:
+    monitor = _client(app, MONITOR)
+    page = monitor.get("/portal/cases/MVC-2025-0002/monitoring", headers={"Accept-Language": "en"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Repair the lining" in html and "Obligations under monitoring" in html
+    assert monitor.get("/portal/cases/MVC-2025-0002").status_code in (403, 404)
+    assert monitor.get(f"/portal/cases/{portal_case}/monitoring").status_code == 404

@@ -1,0 +1,295 @@
+"""The public case register (issue 13) through the Flask test client, on the demo's real record: which
+cases it lists (those with an issued case summary, and no other), its filters and search, the exports
+(CSV, JSON, Atom, the API), the statistics, the audit checkpoints, and that no name of a person of a
+case ever reaches a register page or export."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from cases.documents import record_version
+from cases.lifecycle import VersionStatus
+from cases.models import Agent, Case, Claim, MonitoringUpdate, Obligation, Party, Representative, RiskAssessment
+from cases.tracker import status as deadline_status
+from cases.vocabulary import DeadlineStatus
+from casedocs.app import App
+from casedocs.checkpoints import Checkpoint, Checkpoints, checkpoint_dir
+from casedocs.config import Settings
+from casedocs.demo import run_demo_cases
+from web_support import web_app, web_settings
+
+TODAY = date(2026, 11, 25)
+SAMPLE, REJECTED, REFUSED = "MVC-2025-0002", "MVC-2025-0001", "MVC-2025-0003"
+MARKER = "Zyxmarkerova"
+LANGUAGES = {"zh": "zh-CN,zh;q=0.9", "zh-Hant": "zh-TW,zh;q=0.9", "en": "en-GB,en;q=0.9"}
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _demo(tmp: Path) -> Settings:
+    settings = web_settings(tmp)
+    with App(settings, today=lambda: TODAY) as app:
+        app.init()
+        with app.procedure() as proc:
+            run_demo_cases(proc)
+    return settings
+
+
+def _issue_summary(settings: Settings, number: str, status: VersionStatus = VersionStatus.ISSUED,
+                   version: int = 1) -> None:
+    """Record a version of the case's summary, as the issuing desk does (cases.documents.record_version)."""
+    with App(settings, today=lambda: TODAY) as app, app.procedure() as proc:
+        case = proc.get_case(number)
+        record_version(proc.session, app.store, f"%PDF case summary of {number}".encode(), case_id=case.id,
+                       instrument="case_summary", subject=None, edition="zh", version=version,
+                       verification_code=f"SUM{case.id}{version}", format="pdf", actor="officer.test",
+                       status=status)
+
+
+def _mark_every_person(settings: Settings) -> None:
+    """Put MARKER on every name, address and contact of the sample case, and in its free texts."""
+    with App(settings, today=lambda: TODAY) as app, app.db.session() as session:
+        case = session.scalars(select(Case).where(Case.number == SAMPLE)).one()
+        case.title = f"{case.title} {MARKER}"
+        case.facts = f"{case.facts} {MARKER}"
+        for side in case.sides:
+            for party in side.members:
+                party.full_name, party.address = f"{party.full_name} {MARKER}", f"{party.address} {MARKER}"
+                party.contact, party.other_info = f"{MARKER}@example.org", MARKER
+        for agent in session.scalars(select(Agent)):
+            agent.name, agent.organisation, agent.contact = f"{agent.name} {MARKER}", MARKER, f"{MARKER}@law.example"
+        for representative in session.scalars(select(Representative)):
+            representative.name, representative.contact = f"{representative.name} {MARKER}", MARKER
+        for claim in session.scalars(select(Claim).where(Claim.case_id == case.id)):
+            claim.claim, claim.reasons = f"{claim.claim} {MARKER}", MARKER
+        for risk in session.scalars(select(RiskAssessment)):
+            risk.person = MARKER
+        for obligation in session.scalars(select(Obligation)):
+            obligation.description, obligation.indicators = f"{obligation.description} {MARKER}", MARKER
+        for update in session.scalars(select(MonitoringUpdate)):
+            update.monitor, update.text = MARKER, f"{update.text} {MARKER}"
+        for request in case.confidentiality_requests:
+            request.information = f"{request.information} {MARKER}"
+        case.public_summary = f"{case.public_summary} {MARKER}"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = _demo(tmp_path_factory.mktemp("register"))
+    _mark_every_person(settings)
+    _issue_summary(settings, SAMPLE)
+    _issue_summary(settings, REFUSED, VersionStatus.DRAFT)  # a draft publishes nothing
+    return settings
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings) -> Iterator[Flask]:
+    with web_app(settings, today=lambda: TODAY) as flask_app:
+        yield flask_app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def _get(client: FlaskClient, url: str, lang: str = "en") -> str:
+    response = client.get(url, headers={"Accept-Language": LANGUAGES[lang]})
+    assert response.status_code == 200, (url, response.status_code)
+    return response.get_data(as_text=True)
+
+
+def _listed(client: FlaskClient, query: str = "") -> list[str]:
+    return [row["case"] for row in json.loads(_get(client, f"/register.json{query}"))["cases"]]
+
+
+# -- what is on the register --------------------------------------------------------------------
+
+def test_the_sample_case_appears_on_the_register_once_its_case_summary_is_issued_and_not_before(
+        tmp_path: Path) -> None:
+    settings = _demo(tmp_path)
+    with web_app(settings, today=lambda: TODAY) as flask_app:
+        client = flask_app.test_client()
+        assert _listed(client) == [] and client.get(f"/register/{SAMPLE}").status_code == 404
+        _issue_summary(settings, SAMPLE, VersionStatus.DRAFT)
+        assert _listed(client) == [], "a draft rendering of the summary publishes nothing"
+    _issue_summary(settings, SAMPLE, VersionStatus.ISSUED, version=2)
+    with web_app(settings, today=lambda: TODAY) as flask_app:
+        client = flask_app.test_client()
+        assert _listed(client) == [SAMPLE]
+        assert SAMPLE in _get(client, "/register") and SAMPLE in _get(client, f"/register/{SAMPLE}")
+
+
+def test_only_cases_with_an_issued_case_summary_are_listed_and_others_answer_404_like_no_case(
+        client: FlaskClient) -> None:
+    assert _listed(client) == [SAMPLE]
+    for number in (REJECTED, REFUSED, "MVC-2099-9999"):
+        response = client.get(f"/register/{number}")
+        assert response.status_code == 404
+    unlisted, missing = client.get(f"/register/{REFUSED}"), client.get("/register/MVC-2099-9999")
+    # the same page but for the address the language switch returns to
+    assert unlisted.get_data(as_text=True).replace(REFUSED, "N") == missing.get_data(as_text=True).replace("MVC-2099-9999", "N")
+
+
+def test_the_case_page_shows_categories_stages_with_dates_and_monitoring_progress(client: FlaskClient) -> None:
+    page = _get(client, f"/register/{SAMPLE}", "en")
+    for shown in ("Community", "Company (refining)", "Company (mining)", "Lualaba Province (Kolwezi)",
+                  "Cobalt mining and refining", "environment: water pollution", "External expert mediation",
+                  "Agreement signed", "3 March 2025", "12 March 2025", "Fulfilled", "In progress", "20 October 2026"):
+        assert shown in page, shown
+    zh = _get(client, f"/register/{SAMPLE}", "zh")
+    assert "方案实施监测" in zh and "社区" in zh and "2025年3月12日" in zh
+    assert "方案實施監測" in _get(client, f"/register/{SAMPLE}", "zh-Hant")
+
+
+# -- filters and search -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query, found", [
+    ("?stage=monitoring", True), ("?stage=closed", False),
+    ("?path=external_mediation", True), ("?path=bilateral_dialogue", False),
+    ("?outcome=agreement_signed", True), ("?outcome=ongoing", False),
+    ("?year=2025", True), ("?year=2024", False),
+    ("?party_category=community", True), ("?party_category=ngo", False),
+    ("?region=Lualaba+Province+(Kolwezi)", True), ("?country=China", False),
+    ("?industry=Cobalt+mining+and+refining", True), ("?issue_type=livelihoods:+crop+loss", True),
+    ("?issue_type=child+labour", False), ("?stage=not-a-stage", True),
+])
+def test_each_filter_narrows_the_register(client: FlaskClient, query: str, found: bool) -> None:
+    assert _listed(client, query) == ([SAMPLE] if found else [])
+
+
+@pytest.mark.parametrize("term, found", [
+    ("监测", True), ("外部专家调解", True), ("調解", True), ("社区", True), ("钴", False),
+    ("cobalt", True), ("Kolwezi", True), ("monitor", True), ("water pollution", True), ("insurance", False),
+    ("Kawama", False), ("华钴", False), (MARKER, False),
+])
+def test_the_search_finds_chinese_and_english_terms_of_the_published_fields_only(
+        client: FlaskClient, term: str, found: bool) -> None:
+    assert _listed(client, f"?q={term}") == ([SAMPLE] if found else [])
+    page = _get(client, f"/register?q={term}", "zh")
+    assert (f"/register/{SAMPLE}" in page) is found
+
+
+# -- exports ------------------------------------------------------------------------------------
+
+def test_the_csv_export_parses_with_one_row_per_registered_case(client: FlaskClient) -> None:
+    response = client.get("/register.csv?stage=monitoring")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert [row["case"] for row in rows] == [SAMPLE]
+    [row] = rows
+    assert row["stage"] == "monitoring" and row["stage_zh"] == "方案实施监测" and row["received_on"] == "2025-03-03"
+    assert row["applicant_categories"] == "community" and row["url"].endswith(f"/register/{SAMPLE}")
+    assert list(csv.DictReader(io.StringIO(client.get("/register.csv?stage=closed").get_data().decode("utf-8-sig")))) == []
+
+
+def test_the_json_export_and_the_api_have_the_register_shape(client: FlaskClient) -> None:
+    document = json.loads(_get(client, "/register.json"))
+    assert set(document) == {"cases"}
+    [case] = document["cases"]
+    for key, kind in (("case", str), ("stage", str), ("path", str), ("region", str), ("industry", str),
+                      ("issue_types", list), ("party_categories", dict), ("received_on", str),
+                      ("updated_on", str), ("url", str)):
+        assert isinstance(case[key], kind), key
+    assert case["case"] == SAMPLE and case["stage"] == "monitoring" and case["path"] == "external_mediation"
+    assert case["party_categories"] == {"applicant": ["community"], "respondent": ["company_refining", "company_mining"]}
+    assert date.fromisoformat(case["received_on"]) == date(2025, 3, 3)
+    assert date.fromisoformat(case["updated_on"]) >= date(2026, 10, 20)
+    api = client.get("/api/v1/register")  # no token: the register is public
+    assert api.status_code == 200 and api.get_json() == document
+    assert client.get("/api/v1/register?stage=closed").get_json() == {"cases": []}
+    assert "/api/v1/register" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+def test_the_atom_feed_parses_as_atom_with_new_cases_stage_changes_and_monitoring_updates(
+        client: FlaskClient) -> None:
+    response = client.get("/register.atom")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.get_data())
+    assert feed.tag == f"{ATOM}feed"
+    for required in ("id", "title", "updated", "author"):
+        assert feed.find(f"{ATOM}{required}") is not None, required
+    assert feed.find(f"{ATOM}link[@rel='self']") is not None
+    entries = feed.findall(f"{ATOM}entry")
+    ids = [entry.findtext(f"{ATOM}id") or "" for entry in entries]
+    assert len(ids) == len(set(ids)) > 0
+    for entry in entries:
+        for required in ("id", "title", "updated", "link"):
+            assert entry.find(f"{ATOM}{required}") is not None, required
+        datetime.fromisoformat((entry.findtext(f"{ATOM}updated") or "").replace("Z", "+00:00"))
+    assert any(i.endswith("#published") for i in ids)
+    assert any("#stage-monitoring-2026-03-20" in i for i in ids)
+    assert sum("-update-" in i for i in ids) == 2
+    assert all(SAMPLE in i for i in ids), "only registered cases are in the feed"
+
+
+# -- statistics and checkpoints -----------------------------------------------------------------
+
+def test_the_statistics_page_counts_the_registered_cases_and_the_time_limits_they_met(
+        client: FlaskClient, settings: Settings) -> None:
+    page = _get(client, "/register/stats", "en")
+    assert "Counted over the 1 cases on the register" in page and "<svg" in page and "<script" not in page
+    with App(settings, today=lambda: TODAY) as app, app.db.session() as session:
+        case = session.scalars(select(Case).where(Case.number == SAMPLE)).one()
+        statuses = [deadline_status(d, TODAY) for d in case.deadlines]
+    met, judged = statuses.count(DeadlineStatus.MET), sum(statuses.count(s) for s in (
+        DeadlineStatus.MET, DeadlineStatus.MISSED, DeadlineStatus.OVERDUE))
+    assert judged > 0 and f"were met ({met} of {judged})" in page
+    # formal review 3 → 12 March 2025: 7 working days
+    assert '<th scope="row">Formal review</th><td>1</td><td class="stage-median">7.0</td>' in page
+    assert "按阶段统计案件" in _get(client, "/register/stats", "zh")
+
+
+def test_checkpoints_json_lists_only_registered_cases_and_their_signatures_verify(
+        client: FlaskClient, settings: Settings) -> None:
+    document = json.loads(_get(client, "/register/checkpoints.json"))
+    assert [c["case"] for c in document["checkpoints"]] == [SAMPLE]
+    key = Checkpoints(checkpoint_dir(settings.data_dir)).public_key()
+    for entry in document["checkpoints"]:
+        checkpoint = Checkpoint.from_json({k: v for k, v in entry.items() if k != "case"})
+        assert checkpoint.verify(key) and checkpoint.length > 40
+        assert checkpoint.key == document["key"]["id"]
+    tampered = Checkpoint.from_json({**document["checkpoints"][0], "length": 3})
+    assert not tampered.verify(key)
+
+
+# -- nothing personal ---------------------------------------------------------------------------
+
+def test_no_name_address_or_contact_of_a_person_of_the_case_reaches_any_register_page_or_export(
+        client: FlaskClient) -> None:
+    urls = ["/register", f"/register/{SAMPLE}", "/register/stats", "/register.csv", "/register.json",
+            "/register.atom", "/register/checkpoints.json", "/api/v1/register", "/register?q=Kolwezi",
+            "/register?stage=monitoring&party_category=community"]
+    for lang in LANGUAGES:
+        for url in urls:
+            body = client.get(url, headers={"Accept-Language": LANGUAGES[lang]}).get_data(as_text=True)
+            for name in (MARKER, MARKER.lower(), "Kawama", "Huagu", "华钴", "Zhang Wei", "张伟", "Mwamba", "Li Na",
+                         "Hengyuan", "Musonoie"):
+                assert name not in body, (name, url, lang)
+
+
+def test_the_search_runs_in_postgresql_text_search_with_chinese_and_english_terms(
+        tmp_path: Path, fresh_postgres_url: str) -> None:
+    import dataclasses
+
+    settings = dataclasses.replace(web_settings(tmp_path), database_url=fresh_postgres_url)
+    with App(settings, today=lambda: TODAY) as core:
+        core.init()
+        with core.procedure() as proc:
+            run_demo_cases(proc)
+    _issue_summary(settings, SAMPLE)
+    with web_app(settings, today=lambda: TODAY) as flask_app:
+        client = flask_app.test_client()
+        for term, found in (("监测", True), ("調解", True), ("cob", True), ("water pollution", True),
+                            ("Kawama", False), ("保险", False)):
+            assert _listed(client, f"?q={term}") == ([SAMPLE] if found else []), term
+        assert _listed(client, "?stage=monitoring&q=Kolwezi") == [SAMPLE]

@@ -1,0 +1,80 @@
+"""/api/v1/register: the public case register as JSON (issue 13), open without a token.
+
+The same document as /register.json, made by the same function (web.public.register.register_document,
+which reads through casedocs.services.register: only what the register publishes), with the same
+filters as query parameters. An unknown filter value is ignored, as on the page.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import request
+from pydantic import BaseModel, ConfigDict
+
+from web.access import public
+from web.api import bp
+
+
+class RegisterQuery(BaseModel):
+    """The register's filters (each optional; together they narrow the list)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    stage: str | None = None
+    path: str | None = None
+    outcome: str | None = None
+    year: str | None = None
+    region: str | None = None
+    country: str | None = None
+    industry: str | None = None
+    issue_type: str | None = None
+    party_category: str | None = None
+    q: str | None = None
+
+
+class RegisterStage(BaseModel):
+    stage: str
+    started_on: date
+    ended_on: date | None
+    working_days: int | None
+
+
+class RegisterCase(BaseModel):
+    """A case on the register: no names, addresses or contacts, only categories and dates."""
+
+    model_config = ConfigDict(extra="allow")
+
+    case: str
+    stage: str
+    path: str | None
+    outcome: str
+    region: str
+    country: str
+    industry: str
+    issue_types: list[str]
+    party_categories: dict[str, list[str]]
+    claims: int
+    received_on: date
+    registered_on: date
+    updated_on: date
+    stages: list[RegisterStage]
+    url: str
+
+
+class RegisterOut(BaseModel):
+    cases: list[RegisterCase]
+
+
+@bp.get("/register")
+@public
+@bp.input(RegisterQuery, location="query", arg_name="query")
+@bp.output(RegisterOut)
+@bp.doc(summary="The public case register",
+        description="Every case whose case summary the secretariat has published (第六章第1.1条), with its "
+                    "region, industry, issue types, party categories per side, stage, path, outcome and dates. "
+                    "No token is needed. `q` searches the published fields (Chinese by characters).")
+def register_cases(query: RegisterQuery) -> dict[str, Any]:
+    from web.public.register import register_document
+
+    return register_document(request.args)

@@ -1,0 +1,228 @@
+"""The public case register (第六章第1.1条, issue 13): the list with filters and search, a case's public
+page, the statistics, the exports (CSV, JSON, Atom) and the audit checkpoints. No login.
+
+What is public is decided in one place, casedocs.services.register; these views only read through it
+and render. Every page and export is built once per revision of the record, language and day and
+kept (web.pagecache): the register is read by many and changes only when the record does. A case
+not on the register answers 404 exactly as a number that does not exist.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any, TypeVar
+
+from flask import abort, render_template, request, url_for
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from cases.vocabulary import PartyCategory, Path, SideRole, Stage
+from casedocs.services import register as reg
+from casedocs.services import register_feed, register_search, register_stats
+from web.access import public
+from web.console.common import page_language
+from web.context import core
+from web.pagecache import pages, reader_scope
+from web.public import bp
+
+E = TypeVar("E", bound=Enum)
+MAX_TEXT = 200
+CSV_COLUMNS = ("case", "year", "stage", "stage_zh", "stage_en", "path", "outcome", "region", "country",
+               "industry", "issue_types", "applicant_categories", "respondent_categories", "claims",
+               "received_on", "registered_on", "updated_on", "url")
+
+
+def _member(enum_cls: type[E], raw: str | None) -> E | None:
+    try:
+        return enum_cls(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def filters_from(args: Mapping[str, str]) -> reg.RegisterFilters:
+    """The filters of a query string; an unknown value is ignored (a link edited by hand still answers)."""
+    def text(name: str) -> str:
+        return str(args.get(name) or "").strip()[:MAX_TEXT]
+
+    year = text("year")
+    return reg.RegisterFilters(
+        stage=_member(Stage, text("stage")), path=_member(Path, text("path")), outcome=_member(reg.Outcome, text("outcome")),
+        year=int(year) if year.isdigit() and len(year) == 4 else None, region=text("region"), country=text("country"),
+        industry=text("industry"), issue_type=text("issue_type"),
+        party_category=_member(PartyCategory, text("party_category")), text=text("q"))
+
+
+def filters_query(filters: reg.RegisterFilters) -> dict[str, str]:
+    """The query parameters that give `filters` back (the export links of a filtered list)."""
+    values = {"stage": filters.stage, "path": filters.path, "outcome": filters.outcome, "year": filters.year,
+              "region": filters.region, "country": filters.country, "industry": filters.industry,
+              "issue_type": filters.issue_type, "party_category": filters.party_category, "q": filters.text}
+    return {name: str(value) for name, value in values.items() if value not in (None, "")}
+
+
+def _shown(session: Session, cases: list[reg.PublicCase], filters: reg.RegisterFilters) -> list[reg.PublicCase]:
+    narrowed = [c for c in cases if reg.matches(c, filters)]
+    if not filters.text:
+        return narrowed
+    found = register_search.search(session, narrowed, filters.text)
+    return [c for c in narrowed if c.number in found]
+
+
+def _kept(kind: str, build: Any, *extra: object) -> Any:
+    """What `build()` makes for this page, kept per revision of the record, audience, language and day."""
+    app = core()
+    with app.db.session() as session:
+        revision = reg.revision(session)
+    key = (kind, reader_scope(), page_language(), app.today(), revision, request.host_url, *extra)
+    return pages().get_or_build(key, lambda: (build(), True))
+
+
+def _case_url(number: str) -> str:
+    return url_for("public.register_case", number=number, _external=True)
+
+
+def _cases(filters: reg.RegisterFilters) -> tuple[list[reg.PublicCase], list[reg.PublicCase]]:
+    """Every registered case and those the filters keep."""
+    app = core()
+    with app.db.session() as session:
+        everything = reg.register(session, app.calendar)
+        return everything, _shown(session, everything, filters)
+
+
+@bp.get("/register")
+@public
+def register_list() -> str:
+    """The register: every case with a published case summary, narrowed by the filters and the search."""
+    filters = filters_from(request.args)
+
+    def build() -> str:
+        everything, shown = _cases(filters)
+        return render_template("public/register_body.html", cases=shown, total=len(everything), filters=filters,
+                               facets=reg.facets(everything), stages=list(Stage), paths=list(Path),
+                               outcomes=list(reg.Outcome), Applicant=SideRole.APPLICANT,
+                               Respondent=SideRole.RESPONDENT, params=filters_query(filters))
+
+    return render_template("public/register.html", body=Markup(_kept("register", build, filters.key())))
+
+
+@bp.get("/register/<number>")
+@public
+def register_case(number: str) -> str:
+    """A registered case's public page; 404 for any other number, alike whether the case exists."""
+    number = number[:40]
+
+    def build() -> str | None:
+        app = core()
+        with app.db.session() as session:
+            case = reg.public_case(session, app.calendar, number)
+        if case is None:
+            return None
+        return render_template("public/register_case_body.html", case=case, SideRole=SideRole)
+
+    body = _kept("register case", build, number)
+    if body is None:
+        abort(404)
+    return render_template("public/register_case.html", number=number, body=Markup(body))
+
+
+@bp.get("/register/stats")
+@public
+def register_stats_page() -> str:
+    """Cases by stage, path and outcome; working days per stage; deadlines met. Charts as SVG."""
+    def build() -> str:
+        app = core()
+        with app.db.session() as session:
+            cases = reg.register(session, app.calendar)
+            found = register_stats.stats(session, cases, app.today())
+        return render_template("public/stats_body.html", stats=found)
+
+    return render_template("public/stats.html", body=Markup(_kept("register stats", build)))
+
+
+def _export_rows(filters: reg.RegisterFilters) -> list[dict[str, Any]]:
+    return [reg.as_json(case, _case_url(case.number)) for case in _cases(filters)[1]]
+
+
+def register_document(args: Mapping[str, str]) -> dict[str, Any]:
+    """{"cases": [...]}: what /register.json and /api/v1/register send (kept per revision)."""
+    filters = filters_from(args)
+    rows: list[dict[str, Any]] = _kept("register json", lambda: _export_rows(filters), filters.key())
+    return {"cases": rows}
+
+
+@bp.get("/register.json")
+@public
+def register_json() -> Response:
+    """The register as JSON, with the list's filters as query parameters."""
+    from flask import jsonify
+
+    response = jsonify(register_document(request.args))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/register.csv")
+@public
+def register_csv() -> Response:
+    """The register as CSV (UTF-8 with a byte-order mark, so that spreadsheets read the Chinese)."""
+    filters = filters_from(request.args)
+
+    def build() -> str:
+        out = io.StringIO()
+        writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        for case in _cases(filters)[1]:
+            writer.writerow({
+                "case": case.number, "year": case.year, "stage": case.stage.value, "stage_zh": case.stage.zh,
+                "stage_en": case.stage.en, "path": case.path.value if case.path else "", "outcome": case.outcome.value,
+                "region": case.region, "country": case.country, "industry": case.industry,
+                "issue_types": "; ".join(case.issue_types),
+                "applicant_categories": "; ".join(c.value for c in case.categories(SideRole.APPLICANT)),
+                "respondent_categories": "; ".join(c.value for c in case.categories(SideRole.RESPONDENT)),
+                "claims": case.claims, "received_on": case.received_on.isoformat(),
+                "registered_on": case.registered_on.isoformat(), "updated_on": case.updated_on.isoformat(),
+                "url": _case_url(case.number)})
+        return "\ufeff" + out.getvalue()
+
+    body: str = _kept("register csv", build, filters.key())
+    return Response(body.encode("utf-8"), mimetype="text/csv",
+                    headers={"Content-Type": "text/csv; charset=utf-8",
+                             "Content-Disposition": 'attachment; filename="register.csv"'})
+
+
+@bp.get("/register.atom")
+@public
+def register_atom() -> Response:
+    """A feed of new cases on the register, their stage changes and monitoring updates (Atom)."""
+    def build() -> bytes:
+        app = core()
+        with app.db.session() as session:
+            cases = reg.register(session, app.calendar)
+            found = register_feed.entries(session, cases, _case_url)
+        return register_feed.atom(found, feed_url=url_for("public.register_atom", _external=True),
+                                  register_url=url_for("public.register_list", _external=True),
+                                  title="案件登记册 / Case register", now=datetime.now(timezone.utc))
+
+    body: bytes = _kept("register atom", build)
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.get("/register/checkpoints.json")
+@public
+def register_checkpoints() -> Response:
+    """The latest signed checkpoint of each registered case's audit chain, and the key that signs them."""
+    from flask import jsonify
+
+    def build() -> dict[str, Any]:
+        app = core()
+        with app.db.session() as session:
+            numbers = reg.registered_numbers(session)
+        return register_stats.checkpoints_document(app.checkpoints, numbers)
+
+    response = jsonify(_kept("register checkpoints", build))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
