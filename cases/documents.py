@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cases.confidentiality.audiences import Audience
 from cases.errors import ImmutableVersionError, NotFoundError
 from cases.instruments.subject import Subject, subject_text
 from cases.lifecycle import VersionStage, VersionStatus
@@ -28,9 +29,13 @@ def instance_key(data_dir: Path) -> bytes:
 
 
 def verification_code(key: bytes, case_number: str, instrument: str, subject: Subject | None, edition: str,
-                      version: int) -> str:
-    """10 characters of base32 (50 bits), grouped XXXX-XXXX-XX, easy to read out and type."""
-    message = "|".join([case_number, instrument, subject_text(subject), edition, str(version)]).encode("utf-8")
+                      version: int, audience: Audience = Audience.SECRETARIAT) -> str:
+    """10 characters of base32 (50 bits), grouped XXXX-XXXX-XX, easy to read out and type. Each audience's
+    rendering has its own (issue 11); the secretariat's are the codes issued before audiences existed."""
+    fields = [case_number, instrument, subject_text(subject), edition, str(version)]
+    if audience is not Audience.SECRETARIAT:
+        fields.append(audience.value)
+    message = "|".join(fields).encode("utf-8")
     raw = base64.b32encode(hmac.new(key, message, hashlib.sha256).digest()).decode("ascii")[:10]
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
@@ -42,10 +47,13 @@ def normalise_code(code: str) -> str:
     return f"{compact[:4]}-{compact[4:8]}-{compact[8:]}"
 
 
-def next_version(session: Session, case_id: int, instrument: str, subject: Subject | None, edition: str) -> int:
+def next_version(session: Session, case_id: int, instrument: str, subject: Subject | None, edition: str,
+                 audience: Audience = Audience.SECRETARIAT) -> int:
+    """The next version number of one document: each audience's renderings are numbered apart."""
     current = session.scalar(select(func.max(DocumentVersion.version)).where(
         DocumentVersion.case_id == case_id, DocumentVersion.instrument == instrument,
-        DocumentVersion.subject == subject, DocumentVersion.edition == edition))
+        DocumentVersion.subject == subject, DocumentVersion.edition == edition,
+        DocumentVersion.audience == audience))
     return (current or 0) + 1
 
 
@@ -61,7 +69,7 @@ def record_version(session: Session, store: BlobStore, data: bytes, *, case_id: 
                    subject: Subject | None, edition: str, version: int, verification_code: str, format: str, actor: str,
                    revision: int = 0, stage: VersionStage = VersionStage.RENDERED,
                    status: VersionStatus = VersionStatus.DRAFT, template_sha256: str = "",
-                   context_sha256: str = "") -> DocumentVersion:
+                   context_sha256: str = "", audience: Audience = Audience.SECRETARIAT) -> DocumentVersion:
     """Store `data` write-once and record it as a version of the document, in the caller's session.
 
     The one place a DocumentVersion is made: renderings (revision 0, draft), the seal and every
@@ -69,7 +77,8 @@ def record_version(session: Session, store: BlobStore, data: bytes, *, case_id: 
     signing keep the template and context hashes of the rendering they grew from, or "" when the
     caller no longer has them (the PDF's own sha256 identifies it).
     """
-    row = DocumentVersion(case_id=case_id, instrument=instrument, subject=subject, edition=edition, version=version,
+    row = DocumentVersion(case_id=case_id, instrument=instrument, subject=subject, edition=edition,
+                          audience=audience, version=version,
                           format=format, revision=revision, stage=stage, status=status,
                           verification_code=verification_code, template_sha256=template_sha256,
                           context_sha256=context_sha256, sha256=store.put(data), size=len(data), created_by=actor)

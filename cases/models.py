@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from cases.confidentiality.audiences import Audience
 from cases.confidentiality.items import ItemRef, ItemRefList, ItemRefType
 from cases.confidentiality.languages import Language
 from cases.errors import ImmutableVersionError
@@ -112,6 +113,7 @@ class Base(DeclarativeBase):
         list[ItemRef]: ItemRefList(),
         ItemRef: ItemRefType(),
         Language: _enum(Language),
+        Audience: _enum(Audience),
     }
 
 
@@ -646,17 +648,22 @@ class DocumentVersion(Base):
     The bytes live in the content-addressed store under `sha256`. A DOCX and the PDF made
     from it share a version number and a verification code. Issued versions never change
     (see cases.documents).
+
+    Every rendering is made for one audience (issue 11, 第六章第2.2条): what a side, the experts or the public
+    may see of the case. Each audience's renderings are a series of their own (versions numbered and coded
+    apart): a document delivered to a side is that side's rendering, sealed for it.
     """
 
     __tablename__ = "document_versions"
-    __table_args__ = (UniqueConstraint("case_id", "instrument", "subject", "edition", "version", "format",
-                                       "revision"),)
+    __table_args__ = (UniqueConstraint("case_id", "instrument", "subject", "edition", "audience", "version",
+                                       "format", "revision"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     instrument: Mapped[str] = mapped_column(String(40))
     subject: Mapped[Optional[Subject]] = mapped_column(SubjectType(), nullable=False, default=None)
     edition: Mapped[str] = mapped_column(String(20))
+    audience: Mapped[Audience] = mapped_column(default=Audience.SECRETARIAT, server_default=Audience.SECRETARIAT.value)
     version: Mapped[int]
     format: Mapped[str] = mapped_column(String(10))  # docx, pdf
     # 0 is the rendering; each seal, signature, monitoring update or freeze appends a revision.

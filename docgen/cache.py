@@ -7,7 +7,7 @@ again, and must never serve a stale PDF. A rendering's bytes are a function of
   variant counts),
 - the context the template sees (its sha256: every value printed, the
   verification code, the version number and the dates included),
-- the edition and the format,
+- the edition, the format and the audience (what it withholds, 第六章第2.2条),
 - the pipeline: our rendering code and the libraries it uses, and for PDF
   the LibreOffice installation and the export options (``pipeline``).
 
@@ -36,10 +36,11 @@ class RenderKey:
     edition: str
     format: str
     pipeline: str
+    audience: str = "secretariat"  # whom the rendering is for (issue 11): never served to another audience
 
     @property
     def digest(self) -> str:
-        fields = (self.template_sha256, self.context_sha256, self.edition, self.format, self.pipeline)
+        fields = (self.template_sha256, self.context_sha256, self.edition, self.format, self.pipeline, self.audience)
         return hashlib.sha256("\0".join(fields).encode("utf-8")).hexdigest()
 
 

@@ -14,12 +14,15 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cases.confidentiality.audiences import Audience, event_shown
+from cases.confidentiality.disclosure import Disclosure, disclosure
+from cases.confidentiality.release import release_due
 from cases.documents import next_version, record_version, verification_code
 from cases.instruments import INSTRUMENTS, Subject, get_instrument
 from cases.models import Case, DocumentVersion
 from cases.lifecycle import VersionStatus
 from cases.store import BlobStore
-from cases.views import timeline
+from cases.views import TimelineEntry, timeline
 from docgen.cache import RenderCache, RenderKey, pipeline
 from docgen.context import MECHANISM_ZH, ContextBuilder, Continuation, continuation_problem, not_applicable, subjects
 from docgen.editions import bilingual, traditional_template
@@ -64,16 +67,22 @@ class Request:
     A continuation closure report is `Request("closure_report", edition,
     continuation=Continuation(...))`; its subject is then Subject(CONTINUATION, number) (set
     here when left empty), so its versions are numbered apart from the original report's.
+
+    `audience` is whom the rendering is for (issue 11, 第六章第2.2条): what it withholds, and the series
+    of versions it belongs to (each audience's are numbered and coded apart).
     """
 
     instrument: str
     edition: Edition
     subject: Subject | None = None
     continuation: Continuation | None = None
+    audience: Audience = Audience.SECRETARIAT
 
     def __post_init__(self) -> None:
         if isinstance(self.subject, str):  # text from a command line or a form: parsed at this edge
             object.__setattr__(self, "subject", Subject.parse_optional(self.subject))
+        if not isinstance(self.audience, Audience):
+            object.__setattr__(self, "audience", Audience(self.audience))
         if self.continuation is not None and self.subject is None:
             object.__setattr__(self, "subject", self.continuation.subject)
 
@@ -99,7 +108,16 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-_Events = dict[str, list[tuple[date | None, str]]]
+_Events = dict[str, list[TimelineEntry]]  # the case's timeline by language (zh, en)
+
+
+@dataclass(frozen=True)
+class _Views:
+    """What the renderings of one call may print: the timeline, and each audience's Disclosure of the case on
+    the service's today (releases due recorded first)."""
+
+    events: _Events
+    disclosures: dict[Audience, Disclosure]
 
 
 @dataclass(frozen=True)
@@ -137,9 +155,10 @@ class DocumentService:
 
     # -- what applies ----------------------------------------------------------------------
 
-    def requests_for(self, case: Case, editions: Sequence[Edition] = tuple(Edition)) -> list[Request]:
-        """Every instrument that applies to the case now, for every matter, in every edition."""
-        return [Request(instrument, edition, subject) for instrument in INSTRUMENTS
+    def requests_for(self, case: Case, editions: Sequence[Edition] = tuple(Edition),
+                     audience: Audience = Audience.SECRETARIAT) -> list[Request]:
+        """Every instrument that applies to the case now, for every matter, in every edition, for `audience`."""
+        return [Request(instrument, edition, subject, audience=audience) for instrument in INSTRUMENTS
                 for subject in subjects(case, instrument) for edition in editions]
 
     def check(self, case: Case, request: Request) -> None:
@@ -167,7 +186,7 @@ class DocumentService:
         want_pdf = "pdf" in formats
         if want_pdf and self.converter is None:
             raise DocgenError("PDF requested but no converter is running")
-        events = {lang: [(e.on, e.text) for e in timeline(self.session, case, lang)] for lang in ("zh", "en")}
+        views = self._views(case, requests)
         results: list[Rendered] = []
         converting: deque[Rendered] = deque()  # in the converter's (input) order
 
@@ -175,7 +194,7 @@ class DocumentService:
             # Consumed lazily by the pool on this thread: LibreOffice converts the first
             # documents while the next ones are still being rendered.
             for request in requests:
-                result = self._render_docx(case, request, events, want_pdf)
+                result = self._render_docx(case, request, views, want_pdf)
                 results.append(result)
                 if progress:
                     progress(1)
@@ -196,19 +215,29 @@ class DocumentService:
         self.session.flush()
         return results
 
-    def _render_docx(self, case: Case, request: Request, events: _Events, want_pdf: bool) -> Rendered:
+    def _views(self, case: Case, requests: Sequence[Request]) -> _Views:
+        """Releases whose duration has run out are recorded (audited) before anything is printed; then each
+        audience's view of the case today (第六章第2.2条)."""
+        today = self.today()
+        release_due(self.session, case, today)
+        audiences = dict.fromkeys(request.audience for request in requests)
+        return _Views({lang: timeline(self.session, case, lang) for lang in ("zh", "en")},
+                      {audience: disclosure(self.session, case, audience, today) for audience in audiences})
+
+    def _render_docx(self, case: Case, request: Request, views: _Views, want_pdf: bool) -> Rendered:
         """The DOCX is always recorded: a PDF's provenance is the DOCX it was made from.
 
         An unchanged record gives back its newest version, bytes and all (issue 8), as long
         as that version is still an untouched draft (never sealed or signed).
         """
-        found = self._found(case, request, events, want_pdf)
+        found = self._found(case, request, views, want_pdf)
         if found is not None:
             return found
-        version = next_version(self.session, case.id, request.instrument, request.subject, request.edition.value)
+        version = next_version(self.session, case.id, request.instrument, request.subject, request.edition.value,
+                               request.audience)
         code = verification_code(self.key, case.number, request.instrument, request.subject,
-                                 request.edition.value, version)
-        sources = self._sources(case, request, version, code, events)
+                                 request.edition.value, version, request.audience)
+        sources = self._sources(case, request, version, code, views)
         template_sha, context_sha = _source_digests(sources)
         properties = self._properties(case, request, version, code)
         docx = self._make_docx(request, sources, properties)
@@ -217,7 +246,7 @@ class DocumentService:
             self.cache.put(self._key(request, row, properties, "docx"), row.sha256)
         return Rendered(request, version, code, docx, row)
 
-    def _found(self, case: Case, request: Request, events: _Events, want_pdf: bool) -> Rendered | None:
+    def _found(self, case: Case, request: Request, views: _Views, want_pdf: bool) -> Rendered | None:
         """The newest version, if rendering it again would give the same bytes: same template, same
         context (its version number, code and dates included), made by the same pipeline."""
         if self.cache is None:
@@ -227,7 +256,7 @@ class DocumentService:
         if docx_row is None:
             return None
         version, code = docx_row.version, docx_row.verification_code
-        sources = self._sources(case, request, version, code, events)
+        sources = self._sources(case, request, version, code, views)
         if _source_digests(sources) != (docx_row.template_sha256, docx_row.context_sha256):
             return None
         properties = self._properties(case, request, version, code)
@@ -242,11 +271,12 @@ class DocumentService:
 
     def _untouched_newest(self, case: Case, request: Request) -> dict[str, DocumentVersion]:
         """The newest version's rows by format; empty if it was issued or has signing revisions."""
-        newest = next_version(self.session, case.id, request.instrument, request.subject, request.edition.value) - 1
+        newest = next_version(self.session, case.id, request.instrument, request.subject, request.edition.value,
+                              request.audience) - 1
         rows = self.session.scalars(select(DocumentVersion).where(
             DocumentVersion.case_id == case.id, DocumentVersion.instrument == request.instrument,
             DocumentVersion.subject == request.subject, DocumentVersion.edition == request.edition.value,
-            DocumentVersion.version == newest)).all()
+            DocumentVersion.audience == request.audience, DocumentVersion.version == newest)).all()
         if any(row.revision != 0 or row.status != VersionStatus.DRAFT for row in rows):
             return {}
         return {row.format: row for row in rows}
@@ -254,32 +284,39 @@ class DocumentService:
     def _key(self, request: Request, row: DocumentVersion, properties: dict[str, str], fmt: str) -> RenderKey:
         # The document properties (identifiers, title) are in the bytes too: part of the context here.
         context = _sha256((row.context_sha256 + json.dumps(properties, sort_keys=True)).encode("utf-8"))
-        return RenderKey(row.template_sha256, context, request.edition.value, fmt, pipeline(fmt))
+        return RenderKey(row.template_sha256, context, request.edition.value, fmt, pipeline(fmt),
+                         request.audience.value)
 
     def _properties(self, case: Case, request: Request, version: int, code: str) -> dict[str, str]:
         instrument = get_instrument(request.instrument)
-        # LibreOffice drops Keywords from the PDF; Subject reaches both the Info dictionary and XMP.
+        # LibreOffice drops Keywords from the PDF; Subject reaches both the Info dictionary and XMP. Identifiers
+        # only: nothing of the case's content (a withheld item could be in it, 第六章第2.2条).
         identifiers = (f"{case.number}; instrument={request.instrument}; lang={request.edition.value}; "
-                       f"version={version}; code={code}" + (f"; subject={request.subject}" if request.subject else ""))
+                       f"version={version}; code={code}" + (f"; subject={request.subject}" if request.subject else "")
+                       + f"; audience={request.audience.value}")
         return {"title": f"{instrument.zh} {instrument.en}", "subject": identifiers, "keywords": identifiers,
                 "language": request.edition.value, "author": f"{MECHANISM_ZH}秘书处",
                 "last_modified_by": f"{MECHANISM_ZH}秘书处", "comments": identifiers}
 
-    def _sources(self, case: Case, request: Request, version: int, code: str, events: _Events) -> list[_Source]:
+    def _sources(self, case: Case, request: Request, version: int, code: str, views: _Views) -> list[_Source]:
         """What each language part is rendered from (two parts for the bilingual edition)."""
         langs = ("zh", "en") if request.edition is Edition.BILINGUAL else (request.edition.value,)
-        return [self._source(case, request, lang, version, code, events) for lang in langs]
+        return [self._source(case, request, lang, version, code, views) for lang in langs]
 
     def _source(self, case: Case, request: Request, lang: str, version: int, code: str,
-                events: _Events) -> _Source:
+                views: _Views) -> _Source:
         if lang == Edition.ZH_HANT.value:
             template = traditional_template(self.templates.get(request.instrument, "zh"), self.hant_variant)
         else:
             template = self.templates.get(request.instrument, lang)
         localizer = Localizer(lang, self.hant_variant)
-        context = ContextBuilder(case, localizer, self.today(), events["en" if lang == "en" else "zh"]).build(
-            request.instrument, request.subject, version=version, verification_code=code,
-            continuation=request.continuation).as_data()
+        audience = request.audience
+        shown = [(e.on, e.text) for e in views.events["en" if lang == "en" else "zh"]
+                 if event_shown(e.action, audience)]
+        builder = ContextBuilder(case, localizer, self.today(), shown, views.disclosures[audience])
+        context = builder.shown.scrub(builder.build(request.instrument, request.subject, version=version,
+                                                    verification_code=code,
+                                                    continuation=request.continuation).as_data())
         canonical = json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
         return _Source(lang, template, context, canonical)
 
@@ -294,7 +331,7 @@ class DocumentService:
         return record_version(self.session, self.store, data, case_id=case.id, instrument=request.instrument,
                               subject=request.subject, edition=request.edition.value, version=version,
                               verification_code=code, format=fmt, actor=self.actor,
-                              template_sha256=template_sha, context_sha256=context_sha)
+                              template_sha256=template_sha, context_sha256=context_sha, audience=request.audience)
 
     def _attach_pdf(self, case: Case, rendered: Rendered, pdf: bytes) -> None:
         rendered.pdf = pdf

@@ -100,10 +100,10 @@ def database_url(request: pytest.FixtureRequest) -> str:
     return request.getfixturevalue(f"{request.param}_url")
 
 
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    """A session inside a transaction that is rolled back: each test starts clean."""
-    engine = make_engine(database_url)
+@contextmanager
+def rolled_back_session(url: str) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back at the end (commits are savepoints)."""
+    engine = make_engine(url)
     connection = engine.connect()
     outer = connection.begin()
     db_session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
@@ -114,6 +114,13 @@ def session(database_url: str) -> Iterator[Session]:
         outer.rollback()
         connection.close()
         engine.dispose()
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back: each test starts clean."""
+    with rolled_back_session(database_url) as db_session:
+        yield db_session
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from casedocs.app import App
 from casedocs.commands.options import check_out, data_option, domain_errors, fail, pass_app, progress_bar
 from casedocs.config import Settings
 from casedocs.services import rendering
+from cases.confidentiality.audiences import Audience
 from cases.instruments import INSTRUMENTS, Subject
 from docgen.locale import Edition
 from docgen.service import FORMATS, Request
@@ -22,6 +23,12 @@ def _edition(value: str) -> Edition:
         fail(str(error))
 
 
+# Whom a rendering is for (issue 11, 第六章第2.2条): what it withholds. The secretariat sees everything.
+_AUDIENCE = click.option("--audience", type=click.Choice([a.value for a in Audience]), default=Audience.SECRETARIAT.value,
+                         show_default=True, help="Whom the rendering is for: what it withholds under confidentiality "
+                                                 "decisions and pending requests.")
+
+
 @click.command("render")
 @click.argument("number", metavar="CASE")
 @click.argument("instrument", type=click.Choice(list(INSTRUMENTS)), metavar="INSTRUMENT")
@@ -29,29 +36,34 @@ def _edition(value: str) -> Edition:
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="pdf", show_default=True)
 @click.option("--subject", default="", help="The matter, for instruments issued per matter (e.g. objection:1).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_AUDIENCE
 @pass_app()
-def render(number: str, instrument: str, edition: str, fmt: str, subject: str, out: Path, app: App) -> None:
+def render(number: str, instrument: str, edition: str, fmt: str, subject: str, out: Path, audience: str,
+           app: App) -> None:
     """Render one instrument of a case to DOCX or PDF/A; records a new document version (unless the record
     is unchanged since the newest draft, which is then written again)."""
     check_out(out)  # before rendering: a result that cannot be written must not be recorded
     with app.documents(pdf=fmt == "pdf") as (proc, docs):
-        request = Request(instrument, _edition(edition), Subject.parse_optional(subject))
+        request = Request(instrument, _edition(edition), Subject.parse_optional(subject), audience=Audience(audience))
         rendered, data = rendering.render(docs, proc.get_case(number), request, fmt)
         try:
             out.write_bytes(data)
         except OSError as error:  # inside the unit of work: nothing is recorded
             fail(f"--out {out}: writing failed ({error.strerror or error}); nothing was recorded")
-    click.echo(f"{out}: {instrument} {edition} v{rendered.version}, verification code {rendered.code}")
+    click.echo(f"{out}: {instrument} {edition} for {audience} v{rendered.version}, verification code {rendered.code}")
 
 
 @click.command("render-all")
 @click.argument("number", metavar="CASE")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@_AUDIENCE
 @pass_app()
-def render_all(number: str, out: Path, app: App) -> None:
-    """Every instrument that applies to the case, every edition, DOCX and PDF, with DIR/manifest.json."""
+def render_all(number: str, out: Path, audience: str, app: App) -> None:
+    """Every instrument that applies to the case, every edition, DOCX and PDF, with DIR/manifest.json
+    (which records each document's audience)."""
     with app.documents() as (proc, docs):
-        manifest = rendering.write_paperwork(docs, [proc.get_case(number)], out, progress=progress_bar)
+        manifest = rendering.write_paperwork(docs, [proc.get_case(number)], out, progress=progress_bar,
+                                             audience=Audience(audience))
     click.echo(f"{len(manifest['documents'])} documents written to {out} (manifest.json)")
 
 

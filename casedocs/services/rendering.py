@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cases.confidentiality.audiences import Audience
 from cases.instruments import subject_text
 from cases.models import Case
 from cases.store import BlobStore
@@ -52,16 +53,17 @@ def render(docs: DocumentService, case: Case, request: Request, fmt: str) -> tup
 
 
 def write_paperwork(docs: DocumentService, cases: list[Case], out: Path, *, after_case: AfterCase | None = None,
-                    progress: Progress | None = None) -> dict[str, Any]:
-    """Render everything that applies to each case, every edition, DOCX and PDF, into `out` with one
-    manifest.json; return the manifest. Caller's session (the document service's).
+                    progress: Progress | None = None, audience: Audience = Audience.SECRETARIAT) -> dict[str, Any]:
+    """Render everything that applies to each case, every edition, DOCX and PDF, for `audience` into `out`
+    with one manifest.json (each document's audience recorded); return the manifest. Caller's session (the
+    document service's).
 
     With several cases (the demo's), each case's files go under a folder named by its number.
     """
     documents: list[dict[str, object]] = []
     out.mkdir(parents=True, exist_ok=True)
     for case in cases:
-        requests = docs.requests_for(case)
+        requests = docs.requests_for(case, audience=audience)
         steps = progress(case.number, len(requests) * len(FORMATS)) if progress else nullcontext(None)
         with steps as step:
             results = docs.render_many(case, requests, FORMATS, progress=step)
@@ -98,7 +100,8 @@ def _write(out: Path, folder: Path, number: str, rendered: Rendered) -> list[dic
         (out / relative).write_bytes(data)
         entries.append({"case": number, "instrument": rendered.request.instrument,
                         "subject": subject_text(rendered.request.subject) or None,
-                        "lang": rendered.request.edition.value, "format": fmt, "path": relative.as_posix(),
+                        "lang": rendered.request.edition.value, "audience": rendered.request.audience.value,
+                        "format": fmt, "path": relative.as_posix(),
                         "sha256": version.sha256, "version": rendered.version, "verification_code": rendered.code})
     return entries
 

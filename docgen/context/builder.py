@@ -13,12 +13,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
+from cases.confidentiality.disclosure import Disclosure
+from cases.confidentiality.items import IdentityRole, ItemRef, RecordField, TextPart
 from cases.errors import InvalidInputError, NotFoundError
 from cases.instruments import Addressee, Instrument, InstrumentId, Subject, get_instrument, subject_text
 from cases.models import Appointment, Case, ConfidentialityRequest, Objection, Side, Signer, ToolUse
 from cases.rules import RULES
 from cases.vocabulary import SideRole, SignerRole, ToolKind
 from docgen.context.continuation import Continuation, continuation_problem
+from docgen.context.disclosed import Shown, secretariat_view
 from docgen.context.items import ItemViews, limit_view, tool_team
 from docgen.context.views import (
     AgentView,
@@ -52,14 +55,19 @@ MECHANISM_ZH = "采矿业和矿产价值链调解磋商机制"
 MECHANISM_EN = "Mining and Mineral Value Chain Mediation and Consultation Mechanism"
 
 class ContextBuilder:
-    """Builds the context of one instrument of one case in one language."""
+    """Builds the context of one instrument of one case in one language, for one audience.
+
+    Every free text, name, address, contact and exhibit goes through `view` (the Disclosure of the
+    rendering's audience, 第六章第2.2条); None is the secretariat's view without translations.
+    """
 
     def __init__(self, case: Case, loc: Localizer, today: date,
-                 events: Sequence[tuple[date | None, str]] = ()) -> None:
+                 events: Sequence[tuple[date | None, str]] = (), view: Disclosure | None = None) -> None:
         self.case = case
         self.loc = loc
         self.today = today
         self.events = events
+        self.shown = Shown(view if view is not None else secretariat_view(case, today), loc)
 
     def build(self, instrument_id: str, subject: Subject | None = None, *, version: int = 1,
               verification_code: str = "", continuation: Continuation | None = None) -> InstrumentContext:
@@ -78,7 +86,7 @@ class ContextBuilder:
         if subject is None:
             options = instrument.subjects(self.case)
             subject = options[-1] if options else None
-        loc, case = self.loc, self.case
+        loc, case, shown = self.loc, self.case, self.shown
         enrolled = self._enrolled()
         applicant, respondent = self._side(case.applicant, enrolled), self._side(case.respondent, enrolled)
         return InstrumentContext(
@@ -92,11 +100,10 @@ class ContextBuilder:
             applicant=applicant,
             respondent=respondent,
             addressee=self._addressee(instrument, subject),
-            claims=[ClaimView(i + 1, loc.text(c.claim), loc.text(c.reasons)) for i, c in enumerate(case.claims)],
+            claims=[ClaimView(i + 1, shown.claim(i, TextPart.CLAIM), shown.claim(i, TextPart.REASONS))
+                    for i in range(len(case.claims))],
             standards=[StandardView(s.name if s.name else loc.label(s.standard), s.clauses) for s in case.standards],
-            exhibits=[ExhibitView(i + 1, loc.text(e.title), e.original_name,
-                                  loc.label(e.submitted_by) if e.submitted_by else "", loc.date(e.submitted_on),
-                                  e.sha256[:16]) for i, e in enumerate(case.exhibits)],
+            exhibits=[self._exhibit(i) for i in range(len(case.exhibits))],
             limits=self._limits(subject),
             triage=self._triage(),
             periods=[PeriodView(loc.label(p.path), loc.date(p.started_on), loc.date(p.ended_on),
@@ -106,14 +113,28 @@ class ContextBuilder:
             agreement=self._agreement(),
             closure=self._closure(),
             monitoring=[MonitoringView(loc.date(u.reported_on), u.monitor, self._obligation_number(u.obligation_id),
-                                       loc.label(u.status), loc.text(u.text)) for u in case.monitoring_updates],
+                                       loc.label(u.status), shown.free(ItemRef.monitoring(i)))
+                        for i, u in enumerate(case.monitoring_updates)],
             events=[EventView(loc.date(on), loc.text(text)) for on, text in self.events],
-            item=ItemViews(case, loc).view(instrument, subject),
+            item=ItemViews(case, loc, shown).view(instrument, subject),
             continuation=self._continuation(continuation),
             signature_rows=_signature_rows(applicant.signatories, respondent.signatories),
         )
 
     # -- parts ------------------------------------------------------------------------
+
+    def _exhibit(self, index: int) -> ExhibitView:
+        """An exhibit, or its number with the placeholder: a withheld one keeps its place in the list, and
+        nothing of it (title, file name, digest, who filed it) is printed."""
+        loc, exhibit = self.loc, self.case.exhibits[index]
+        title, file, withheld = self.shown.exhibit(index, exhibit.title, exhibit.original_name)
+        if withheld:
+            return ExhibitView(index + 1, title, file, "", "", "")
+        return ExhibitView(index + 1, title, file, loc.label(exhibit.submitted_by) if exhibit.submitted_by else "",
+                           loc.date(exhibit.submitted_on), exhibit.sha256[:16])
+
+    def _field(self, field: RecordField) -> str:
+        return self.shown.free(ItemRef.record_field(field))
 
     def _doc(self, instrument: Instrument, subject: Subject | None, version: int, code: str) -> DocView:
         loc = self.loc
@@ -128,31 +149,46 @@ class ContextBuilder:
         case, loc = self.case, self.loc
         invitation = next((d for d in case.deliveries if d.instrument == InstrumentId.INVITATION), None)
         return CaseView(
-            number=case.number, title=loc.text(case.title), received_on=loc.date(case.received_on),
+            number=case.number, title=self.shown.title(), received_on=loc.date(case.received_on),
             channel=loc.label(case.channel), region=case.region, country=case.country,
             industry=loc.text(case.industry), issue_types=loc.join([loc.text(t) for t in case.issue_types]),
-            facts=loc.text(case.facts), stage=loc.label(case.stage), accepted_on=loc.date(case.accepted_on),
-            rejected_on=loc.date(case.rejected_on), rejection_grounds=loc.text(case.rejection_grounds or ""),
+            facts=self._field(RecordField.FACTS), stage=loc.label(case.stage), accepted_on=loc.date(case.accepted_on),
+            rejected_on=loc.date(case.rejected_on), rejection_grounds=self._field(RecordField.REJECTION_GROUNDS),
             invitation_sent_on=loc.date(invitation.sent_on if invitation else None),
             response_on=loc.date(case.respondent_answer_on), deemed_refusal=case.deemed_refusal,
-            preliminary_response=loc.text(case.preliminary_response or ""), launched_on=loc.date(case.launched_on),
+            preliminary_response=self._field(RecordField.PRELIMINARY_RESPONSE), launched_on=loc.date(case.launched_on),
             path=loc.label(case.path), terminated_on=loc.date(case.terminated_on),
             termination_ground=loc.label(case.termination_ground),
-            termination_statement=loc.text(case.termination_statement or ""), closed_on=loc.date(case.closed_on),
-            public_summary=loc.text(case.public_summary or ""),
+            termination_statement=self._field(RecordField.TERMINATION_STATEMENT), closed_on=loc.date(case.closed_on),
+            public_summary=self._field(RecordField.PUBLIC_SUMMARY),
             reapplication_of=case.reapplication_of.number if case.reapplication_of else "",
             confidentiality_requested=any(r.requested_by is SideRole.APPLICANT and r.received_on == case.received_on
                                           for r in case.confidentiality_requests),
         )
 
     def _side(self, side: Side, enrolled: list[Signer]) -> SideView:
-        loc = self.loc
-        members = [PartyView(m.full_name, loc.label(m.category), m.address, m.contact, m.other_info)
-                   for m in side.members]
-        return SideView(role=loc.label(side.role), names=loc.join([m.full_name for m in side.members]),
+        loc, shown, role = self.loc, self.shown, side.role
+
+        def member(i: int) -> ItemRef:
+            return ItemRef.identity(role, i)
+
+        def agent(i: int) -> ItemRef:
+            return ItemRef.identity(role, i, IdentityRole.AGENT)
+
+        def representative(i: int) -> ItemRef:
+            return ItemRef.identity(role, i, IdentityRole.REPRESENTATIVE)
+
+        members = [PartyView(shown.name(member(i), m.full_name), loc.label(m.category),
+                             shown.detail(member(i), m.address), shown.detail(member(i), m.contact),
+                             shown.detail(member(i), m.other_info)) for i, m in enumerate(side.members)]
+        return SideView(role=loc.label(side.role),
+                        names=loc.join([shown.member_label(side, i) for i in range(len(side.members))]),
                         members=members,
-                        agents=[AgentView(a.name, a.organisation, a.contact) for a in side.agents],
-                        representatives=[PersonView(r.name, r.contact) for r in side.representatives],
+                        agents=[AgentView(shown.name(agent(i), a.name), shown.detail(agent(i), a.organisation),
+                                          shown.detail(agent(i), a.contact)) for i, a in enumerate(side.agents)],
+                        representatives=[PersonView(shown.name(representative(i), r.name),
+                                                    shown.detail(representative(i), r.contact))
+                                         for i, r in enumerate(side.representatives)],
                         categories=loc.join(sorted({loc.label(m.category) for m in side.members})),
                         signatories=self._signatories(side, enrolled))
 
@@ -173,7 +209,8 @@ class ContextBuilder:
             people = [(SignerRole.REPRESENTATIVE, r.name) for r in side.representatives] \
                 or [(SignerRole.MEMBER, m.full_name) for m in side.members]
             people += [(SignerRole.AGENT, a.name) for a in side.agents]
-        return [SignatoryView(name, self.loc.label(role)) for role, name in people]
+        return [SignatoryView(self.shown.person(side.role, _IDENTITY_ROLES.get(role, IdentityRole.MEMBER), name),
+                              self.loc.label(role)) for role, name in people]
 
     def _continuation(self, continuation: Continuation | None) -> ContinuationView:
         if continuation is None:
@@ -183,7 +220,7 @@ class ContextBuilder:
 
     def _display(self, side: Side) -> str:
         """A side as an addressee: its one member, or the first and how many (in the edition's language)."""
-        names = [m.full_name for m in side.members]
+        names = [self.shown.member_addressed(side, i) for i in range(len(side.members))]
         if len(names) == 1:
             return names[0]
         if self.loc.is_zh:  # the name stays as entered; only "等N方" follows the edition's characters
@@ -204,9 +241,11 @@ class ContextBuilder:
             case Addressee.REQUESTER:
                 return self._display(case.side(self._requester(instrument, subject)))
             case Addressee.RESPONDENT:
-                return loc.join([m.full_name for m in case.respondent.members])
+                return loc.join([self.shown.member_addressed(case.respondent, i)
+                                 for i in range(len(case.respondent.members))])
             case Addressee.APPLICANT:
-                return loc.join([m.full_name for m in case.applicant.members])
+                return loc.join([self.shown.member_addressed(case.applicant, i)
+                                 for i in range(len(case.applicant.members))])
         return loc.join([self._display(case.applicant), self._display(case.respondent)])
 
     def _matter(self, instrument: Instrument, subject: Subject | None) -> Any:
@@ -275,23 +314,31 @@ class ContextBuilder:
         loc, agreement = self.loc, self.case.agreement
         if agreement is None:
             return AgreementView("", "", "", "", [], "", "", "", "", "", "")
+        field, free = self._field, self.shown.free
         return AgreementView(
-            loc.text(agreement.points_in_dispute), loc.text(agreement.stakeholders),
-            loc.text(agreement.standards_and_clauses), loc.text(agreement.process_and_consensus),
-            [ObligationView(i + 1, loc.label(o.obligor), loc.label(o.obligee), loc.text(o.description),
-                            loc.date(o.due_on), loc.text(o.indicators), loc.label(o.status))
+            field(RecordField.AGREEMENT_POINTS), field(RecordField.AGREEMENT_STAKEHOLDERS),
+            field(RecordField.AGREEMENT_STANDARDS), field(RecordField.AGREEMENT_PROCESS),
+            [ObligationView(i + 1, loc.label(o.obligor), loc.label(o.obligee),
+                            free(ItemRef.obligation(i, TextPart.DESCRIPTION)), loc.date(o.due_on),
+                            free(ItemRef.obligation(i, TextPart.INDICATORS)), loc.label(o.status))
              for i, o in enumerate(agreement.obligations)],
-            loc.text(agreement.feedback_plan), loc.text(agreement.disclosure_plan),
-            loc.text(agreement.communication_plan), loc.text(agreement.other_terms),
+            field(RecordField.AGREEMENT_FEEDBACK), field(RecordField.AGREEMENT_DISCLOSURE),
+            field(RecordField.AGREEMENT_COMMUNICATION), field(RecordField.AGREEMENT_OTHER),
             loc.date(agreement.drafted_on), loc.date(agreement.signed_on))
 
     def _closure(self) -> ClosureView:
         loc, report = self.loc, self.case.closure_report
         if report is None:
             return ClosureView("", "", "", "", "")
-        return ClosureView(loc.date(report.issued_on), loc.text(report.points_in_dispute),
-                           loc.text(report.course_of_process), loc.text(report.facts_established),
-                           loc.text(report.recommendations))
+        field = self._field
+        return ClosureView(loc.date(report.issued_on), field(RecordField.CLOSURE_POINTS),
+                           field(RecordField.CLOSURE_COURSE), field(RecordField.CLOSURE_FACTS),
+                           field(RecordField.CLOSURE_RECOMMENDATIONS))
+
+
+# Who signs, as the record of identities names them (a monitor signs for no side).
+_IDENTITY_ROLES = {SignerRole.MEMBER: IdentityRole.MEMBER, SignerRole.AGENT: IdentityRole.AGENT,
+                   SignerRole.REPRESENTATIVE: IdentityRole.REPRESENTATIVE}
 
 
 def _signature_rows(applicant: list[SignatoryView], respondent: list[SignatoryView]) -> list[SignatureRowView]:

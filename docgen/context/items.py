@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
+from cases.confidentiality.items import IdentityRole, ItemRef, StatementOf, TextPart
 from cases.errors import NotFoundError
 from cases.instruments import Instrument, Subject, SubjectKind
 from cases.models import (
@@ -29,6 +30,7 @@ from cases.models import (
 )
 from cases.rules import Limit, Unit, get_rule
 from cases.vocabulary import ConfidentialityAudience, ObjectionMeasure
+from docgen.context.disclosed import Shown
 from docgen.context.views import ItemView, LimitView
 from docgen.locale import Localizer
 
@@ -57,9 +59,10 @@ def tool_team(loc: Localizer, case: Case, tool: ToolUse) -> str:
 class ItemViews:
     """Formats the matter an instrument is issued for, in one language."""
 
-    def __init__(self, case: Case, loc: Localizer) -> None:
+    def __init__(self, case: Case, loc: Localizer, shown: Shown) -> None:
         self.case = case
         self.loc = loc
+        self.shown = shown  # statements, reasons and identities as the rendering's audience may see them
         self._by_kind: dict[SubjectKind, Callable[[Subject, Any], ItemView]] = {
             SubjectKind.SUPPLEMENT: self._supplement, SubjectKind.CONFIDENTIALITY: self._confidentiality,
             SubjectKind.OBJECTION: self._objection, SubjectKind.RECUSAL: self._recusal,
@@ -99,10 +102,12 @@ class ItemViews:
                         decision_reason=loc.text(r.decision_reason or ""), granted=bool(r.granted), decision=decision)
 
     def _objection(self, subject: Subject, o: Objection) -> ItemView:
-        loc = self.loc
+        loc, index = self.loc, self.case.objections.index(o)
+        statement = self.shown.free(ItemRef.statement(StatementOf.OBJECTION, index, TextPart.STATEMENT))
+        evidence = self.shown.free(ItemRef.statement(StatementOf.OBJECTION, index, TextPart.EVIDENCE))
         return ItemView(subject.kind.value, subject.id, requested_by=loc.label(o.raised_by),
                         received_on=loc.date(o.received_on), decided_on=loc.date(o.decided_on),
-                        ground=loc.label(o.ground), statement=loc.text(o.statement), evidence=loc.text(o.evidence),
+                        ground=loc.label(o.ground), statement=statement, evidence=evidence,
                         decision=loc.label(o.outcome) if o.outcome else "",
                         measures=loc.join([loc.label(ObjectionMeasure(m)) for m in o.measures]),
                         decision_reason=loc.text(o.decision_reason or ""))
@@ -114,7 +119,9 @@ class ItemViews:
         return ItemView(subject.kind.value, subject.id,
                         requested_by=loc.label(r.raised_by) if r.raised_by else loc.pick("被任命方自行申请", "the appointee"),
                         received_on=loc.date(r.received_on), decided_on=loc.date(r.decided_on),
-                        appointee=r.appointment.resource.name, reasons=loc.text(r.reasons),
+                        appointee=r.appointment.resource.name,
+                        reasons=self.shown.free(ItemRef.statement(StatementOf.RECUSAL,
+                                                                  self.case.recusal_requests.index(r))),
                         decision_reason=loc.text(r.decision_reason or ""), granted=bool(r.recused), decision=decision)
 
     def _extension(self, subject: Subject, extension: Extension) -> ItemView:
@@ -167,5 +174,6 @@ class ItemViews:
     def _agent(self, subject: Subject, agent: Agent) -> ItemView:
         loc = self.loc
         side = next(s for s in self.case.sides if agent in s.agents)
-        return ItemView(subject.kind.value, subject.id, requested_by=loc.label(side.role), appointee=agent.name,
-                        target=agent.organisation, received_on=loc.date(agent.power_of_attorney.submitted_on))
+        ref = ItemRef.identity(side.role, side.agents.index(agent), IdentityRole.AGENT)
+        return ItemView(subject.kind.value, subject.id, requested_by=loc.label(side.role),
+                        appointee=self.shown.name(ref, agent.name), target=self.shown.detail(ref, agent.organisation), received_on=loc.date(agent.power_of_attorney.submitted_on))
