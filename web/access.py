@@ -39,6 +39,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from cases.accounts import Role
+from cases.confidentiality.audiences import Audience
 from casedocs.services.grants import CaseArea, CaseGrant, case_grant
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -129,6 +130,17 @@ def current_grant() -> CaseGrant:
     """The grant `case_access` found for this request's case."""
     grant: CaseGrant = g.case_grant
     return grant
+
+
+def reader_audience() -> Audience:
+    """The confidentiality audience of this request's reader on its case (issue 11): the secretariat
+    for staff, a party's side for a party (its first, should it hold both)."""
+    if current_user.is_authenticated and current_user.is_staff:
+        return Audience.SECRETARIAT
+    grant = grant_if_any()
+    if grant is not None and grant.sides:
+        return Audience.of_side(min(grant.sides))
+    return Audience.PUBLIC
 
 
 def grant_if_any() -> CaseGrant | None:

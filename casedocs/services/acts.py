@@ -27,6 +27,7 @@ from cases.application import load_application_file
 from cases.errors import InvalidInputError
 from cases.files import load_json, read_inside, resolve_inside
 from cases.models import Appointment, Base, Case, SupportResource, ToolUse
+from cases.confidentiality.audiences import Audience, event_shown
 from cases.procedure import Action, Procedure
 from cases.views import case_as_dict, deadline_table
 
@@ -128,15 +129,24 @@ def take_action(proc: Procedure, number: str, action: Action, given: Mapping[str
     return ActDone(case.number, action, case.stage.value, getattr(result, "id", None))
 
 
-def show_case(proc: Procedure, number: str, today: date) -> CaseShown:
+def show_case(proc: Procedure, number: str, today: date, audience: Audience = Audience.SECRETARIAT) -> CaseShown:
     """A case with its stage, parties, events and deadlines, brought up to `today` first (lapsed
-    deadlines close). Caller's session. The case is read with everything the JSON shows (a fixed
-    number of queries, as the console's case page: not one per deadline, side or appointment)."""
+    deadlines close), as `audience` may see it (issue 11: a party's token reads its side's view —
+    the events only the secretariat sees left out, every withheld value replaced by its placeholder).
+    Caller's session. The case is read with everything the JSON shows (a fixed number of queries, as
+    the console's case page: not one per deadline, side or appointment)."""
     from casedocs.services.casepage import load_case  # here: casepage reads the console's services
+    from casedocs.services.confidentiality import view
 
     case = load_case(proc.session, number)
     happened = proc.advance(case, today)
-    return CaseShown(case_as_dict(proc.session, case, today), deadline_table(case, today), happened)
+    document = case_as_dict(proc.session, case, today)
+    if audience is not Audience.SECRETARIAT:
+        shown = view(proc, number, audience, today)
+        document["events"] = [e for e in document["events"] if event_shown(e["action"], audience)]
+        document["title"] = shown.title("en")
+        document = shown.scrub(document, "en")
+    return CaseShown(document, deadline_table(case, today), happened)
 
 
 def list_cases(proc: Procedure) -> list[dict[str, str]]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,7 @@ from cases.confidentiality.items import ItemRef
 from cases.confidentiality.translations import Printed, PrintedPart, Versions, pick, translations_of, versions
 from cases.confidentiality.values import mentions, values_of
 from cases.confidentiality.withholding import Ground, Withholding, withheld_word, withholding
+from cases.errors import InvalidInputError
 from cases.vocabulary import SideRole
 
 if TYPE_CHECKING:
@@ -92,6 +94,55 @@ class Disclosure:
         if count == 1:
             return name
         return f"{name}等（{count}）" if zh else f"{name} et al. ({count})"
+
+    # -- the last net ---------------------------------------------------------------------------------
+
+    def secrets(self, lang: str) -> list[tuple[str, str]]:
+        """(value, placeholder in `lang`) of everything withheld from this audience, longest values first:
+        every value an item carries, and its translations."""
+        found: dict[str, str] = {}
+        for ref in self.withholding.items:
+            ground = self.ground(ref)
+            if ground is None:
+                continue
+            try:
+                values = values_of(self.case, ref)
+            except InvalidInputError:  # an item the record no longer has (a list shortened since): nothing to hide
+                continue
+            for value in values:
+                found.setdefault(value.strip(), ground.placeholder(lang))
+        for ref, v in self.texts.items():
+            ground = self.ground(ref)
+            if ground is not None:
+                for translation in [*v.translations.values(), *v.stale.values()]:
+                    found.setdefault(translation.text.strip(), ground.placeholder(lang))
+        return sorted(((value, shown) for value, shown in found.items() if len(value) >= 2),
+                      key=lambda pair: -len(pair[0]))
+
+    def scrub(self, data: Any, lang: str, forms_of: Callable[[str], str] | None = None) -> Any:
+        """`data` (plain data: str, dict, list) with every withheld value replaced by its placeholder, in
+        every form it may take (`forms_of`: another spelling, e.g. Traditional characters). The last net
+        after a page, a JSON document or a rendering context was built: an audit event quoting a name, a
+        title made of the members' names."""
+        pairs = self.secrets(lang)
+        if not pairs:
+            return data
+        forms = [(form, shown) for value, shown in pairs
+                 for form in dict.fromkeys((value, forms_of(value) if forms_of else value))]
+        return _replace(data, forms)
+
+
+def _replace(data: Any, forms: list[tuple[str, str]]) -> Any:
+    if isinstance(data, str):
+        for value, shown in forms:
+            if value in data:
+                data = data.replace(value, shown)
+        return data
+    if isinstance(data, dict):
+        return {key: _replace(item, forms) for key, item in data.items()}
+    if isinstance(data, list):
+        return [_replace(item, forms) for item in data]
+    return data
 
 
 def neutral_title(case: Case, lang: str) -> str:

@@ -19,9 +19,7 @@ from cases.confidentiality.audiences import Audience
 from cases.confidentiality.disclosure import Disclosure
 from cases.confidentiality.items import IdentityRole, ItemRef, TextPart
 from cases.confidentiality.translations import versions
-from cases.confidentiality.values import values_of
 from cases.confidentiality.withholding import withheld_word, withholding
-from cases.errors import InvalidInputError
 from cases.vocabulary import SideRole
 from docgen.locale import Localizer
 
@@ -106,50 +104,7 @@ class Shown:
 
     # -- the last net ---------------------------------------------------------------------------------
 
-    def secrets(self) -> list[tuple[str, str]]:
-        """(value, placeholder) of everything withheld from this audience, longest values first: every value an
-        item carries, and its translations."""
-        found: dict[str, str] = {}
-        withheld = self.view.withholding
-        for ref in withheld.items:
-            shown = self.placeholder(ref)
-            if shown is None:
-                continue
-            try:
-                values = values_of(self.case, ref)
-            except InvalidInputError:  # an item the record no longer has (a list shortened since): nothing to hide
-                continue
-            for value in values:
-                found.setdefault(value.strip(), shown)
-        for ref, v in self.view.texts.items():
-            shown = self.placeholder(ref)
-            if shown is not None:
-                for translation in v.translations.values():
-                    found.setdefault(translation.text.strip(), shown)
-                for translation in v.stale.values():
-                    found.setdefault(translation.text.strip(), shown)
-        return sorted(((value, shown) for value, shown in found.items() if len(value) >= 2),
-                      key=lambda pair: -len(pair[0]))
-
     def scrub(self, data: Any) -> Any:
-        """`data` (a context as plain data) with every withheld value replaced by its placeholder, in every
-        language form it may take here (as entered, and in Traditional characters for zh-Hant)."""
-        pairs = self.secrets()
-        if not pairs:
-            return data
-        forms = [(form, shown) for value, shown in pairs for form in dict.fromkeys((value, self.loc.text(value)))]
-        return _replace(data, forms)
-
-
-def _replace(data: Any, forms: list[tuple[str, str]]) -> Any:
-    if isinstance(data, str):
-        for value, shown in forms:
-            if value in data:
-                data = data.replace(value, shown)
-        return data
-    if isinstance(data, dict):
-        return {key: _replace(item, forms) for key, item in data.items()}
-    if isinstance(data, list):
-        return [_replace(item, forms) for item in data]
-    return data
-
+        """`data` (a context as plain data) with every withheld value replaced by its placeholder, as
+        entered and in this language part's script (Traditional characters for zh-Hant)."""
+        return self.view.scrub(data, self.loc.lang, self.loc.text)

@@ -27,7 +27,7 @@ from casedocs.services import acts, casepage
 from casedocs.services.grants import CaseArea, visible_case_numbers
 from casedocs.services.submissions import Answer
 from web import once
-from web.access import STAFF, case_access, roles, signed_in
+from web.access import STAFF, case_access, reader_audience, roles, signed_in
 from web.api import bp
 from web.api.common import documented
 from web.api.errors import error_response, refusal
@@ -124,7 +124,7 @@ def show_case(number: str) -> Response:
 
     def build() -> tuple[bytes, bool]:
         with app.procedure(actor=web_actor()) as proc:
-            shown = acts.show_case(proc, number, today)
+            shown = acts.show_case(proc, number, today, reader_audience())
         # Not kept when the passing of time just appended events: the revision has moved on.
         return jsonify(shown.document).get_data(), not shown.happened
 
