@@ -9,4 +9,4 @@ bp = html_blueprint("console", __name__)
 from web.console import common  # noqa: E402
 
 common.register(bp)
-from web.console import acting, documents, filing, people, views  # noqa: E402,F401  (their routes register on bp)
+from web.console import acting, documents, filing, people, translations, views  # noqa: E402,F401  (their routes register on bp)

@@ -1,0 +1,60 @@
+"""The translation worklist (issue 11, 双语): every free text of the record still lacking its version in
+the other working language, with the form that supplies it. A translation is a record (who, when);
+it never changes an issued document: the drafts are rendered again, issued versions stay as issued."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response
+
+from cases.confidentiality.languages import Language
+from cases.errors import CaseError
+from casedocs.services import confidentiality
+from casedocs.services.submissions import Answer
+from web import once
+from web.access import STAFF, roles
+from web.console import bp
+from web.console.common import service_lang
+from web.context import core, web_actor
+
+MAX_TRANSLATION_CHARS = 20_000
+
+
+@bp.route("/translations", methods=["GET", "POST"])
+@roles(*STAFF)
+def translations() -> str | Response | tuple[str, int]:
+    app = core()
+    error = None
+    here = url_for("console.translations")
+    if request.method == "POST":
+        form = request.form
+        this = None
+        try:
+            language = next((lang for lang in Language if lang.value == form.get("language")), None)
+            text = form.get("text", "").strip()
+            if language is None or not form.get("case") or not form.get("item"):
+                raise CaseError(_("The translation form was not complete: reload the page."))
+            if not text:
+                raise CaseError(_("Write the translation before saving it."))
+            if len(text) > MAX_TRANSLATION_CHARS:
+                raise CaseError(_("A translation is at most %(count)d characters.", count=MAX_TRANSLATION_CHARS))
+            this = once.sent()
+            replay = once.form_answered(this)
+            if replay is not None:
+                return replay
+            with app.procedure(actor=web_actor()) as proc:
+                confidentiality.translate(proc, form["case"][:20], form["item"][:80], language, text)
+                once.remember(proc.session, this, Answer(303, here))
+            flash(_("The translation is recorded. Drafts print it from their next rendering; issued documents "
+                    "stay as they were issued."), "success")
+            return redirect(here)
+        except CaseError as refused:
+            error = str(refused)
+        except IntegrityError as clash:
+            return once.form_replay(once.retry_answer(this, clash))
+    with app.procedure(actor=web_actor()) as proc:
+        pending = confidentiality.pending_translations(proc)
+    html = render_template("console/translations.html", pending=pending, error=error, lang=service_lang(),
+                           new_key=once.new_key)
+    return (html, 422) if error else html
