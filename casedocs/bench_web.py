@@ -154,11 +154,12 @@ def prepare(data_dir: Path, plan: Plan, echo: Echo) -> Setup:
     demo = _casedocs("demo", "--data", str(data_dir), *out)
     sample = _SAMPLE.search(demo)
     if sample is not None and not plan.paperwork:
-        # The public register lists a case once its case summary is issued (issue 13); with the paperwork
-        # the demo issues it, without it the bench issues that one document under the seal.
+        # The public register lists a case once its case summary is issued for the public audience (issue 13);
+        # without the paperwork the bench issues that one document under the seal.
         sealing = {PASSPHRASE_ENV: DEMO_SECRETARIAT_PASSPHRASE}
         _casedocs("init", "--data", str(data_dir), env=sealing)
-        _casedocs("issue", sample.group(1), "case_summary", "--lang", "zh", "--data", str(data_dir), env=sealing)
+        _casedocs("issue", sample.group(1), "case_summary", "--lang", "zh", "--audience", "public", "--data",
+                  str(data_dir), env=sealing)
     accounts = _casedocs("user", "demo", "--data", str(data_dir))
     key = _KEY.search(accounts)
     if sample is None or key is None:

@@ -79,6 +79,7 @@ class AuditAction(StrEnum):
     INVITATION_ACCEPTED = "invitation_accepted"
     CONFIDENTIALITY_RELEASED = "confidentiality_released"
     TRANSLATION_ADDED = "translation_added"
+    PARTY_CONSENT = "party_consent"
 
 
 # (zh, en) per action; `{name}` fields come from the event's detail (see cases.views.describe).
@@ -219,6 +220,8 @@ PHRASES: dict[AuditAction, tuple[str, str]] = {
         "Confidentiality decision {reference} ran its course ({until_en}): the items are released"),
     AuditAction.TRANSLATION_ADDED: ("{item_zh}增加{language_zh}译文",
         "{language_en} translation recorded for {item_en}"),
+    AuditAction.PARTY_CONSENT: ("{side}在当事方门户表示同意：{what_zh}",
+        "The {side} consented through the party portal: {what_en}"),
 }
 
 

@@ -706,16 +706,21 @@ class Signer(Base):
 
 class SignedDocument(Base):
     """An issued instrument under signature: its latest revision is the compare-and-swap point
-    that serialises concurrent signers (one UPDATE ... WHERE latest_sha256 = what they read)."""
+    that serialises concurrent signers (one UPDATE ... WHERE latest_sha256 = what they read).
+
+    A sealed instrument is sealed per audience that receives it (issue 11, 第六章第2.2条): each audience's
+    rendering is a document of its own (its own versions, code and seal); the secretariat's is the default
+    and the series issued before audiences existed."""
 
     __tablename__ = "signed_documents"
-    __table_args__ = (UniqueConstraint("case_id", "instrument", "subject", "edition", "version"),)
+    __table_args__ = (UniqueConstraint("case_id", "instrument", "subject", "edition", "audience", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     instrument: Mapped[str] = mapped_column(String(40))
     subject: Mapped[Optional[Subject]] = mapped_column(SubjectType(), nullable=False, default=None)
     edition: Mapped[str] = mapped_column(String(20))
+    audience: Mapped[Audience] = mapped_column(default=Audience.SECRETARIAT, server_default=Audience.SECRETARIAT.value)
     version: Mapped[int]
     verification_code: Mapped[str] = mapped_column(String(20), index=True)
     kind: Mapped[DocumentKind]
@@ -800,4 +805,4 @@ class PassphraseFailures(Base):
 
 
 # Tables defined beside the case record, on the same metadata (Alembic and create_all see them all).
-from cases import accounts, jobs, submissions  # noqa: E402,F401
+from cases import accounts, jobs, signing_codes, submissions  # noqa: E402,F401

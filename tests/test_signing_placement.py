@@ -17,7 +17,6 @@ import io
 import re
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -170,20 +169,6 @@ def test_the_anchor_text_is_not_glued_to_the_visible_text_after_it(pdfs: dict[tu
     assert "CASEDOCS-SEALSecretariat" in subprocess.run(
         ["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert {a.text for a in find_anchors(pdf)} == {ANCHOR_SEAL, *SIGNATORY_ANCHORS}
-
-
-def test_finding_anchors_takes_a_few_milliseconds_a_page(pdfs: dict[tuple[str, str], bytes]) -> None:
-    pdf = pdfs["closure_report", "bilingual"]  # the longest, with dense tables
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    find_anchors(pdf)  # fonts, regexes: warm
-    best = min(_timed(find_anchors, pdf) for _ in range(3))
-    assert best / pages < 0.020, f"{best / pages * 1000:.1f} ms a page"
-
-
-def _timed(fn: object, *args: object) -> float:
-    t = time.perf_counter()
-    fn(*args)  # type: ignore[operator]
-    return time.perf_counter() - t
 
 
 # == the seal ================================================================================================

@@ -211,17 +211,23 @@ def test_every_main_page_has_no_serious_accessibility_violation(server: Server, 
     visits.visit("print-console-case", f"/console/cases/{CASE}")
     context.close()
 
-    # A party's start page (the portal's pages come with issue 12).
+    # A party's portal (issue 12), and the public pages anyone reaches (issue 13).
     context = browser.new_context(extra_http_headers={"Accept-Language": ACCEPT[language]},
                                   locale=LOCALE[language], viewport={"width": 1280, "height": 900})
     page = context.new_page()
     party = Visits(page, url, language)
+    for name, path in (("public-register", "/register"), ("public-register-stats", "/register/stats"),
+                       ("public-verify", "/verify"), ("public-apply", "/apply")):
+        party.visit(name, path)
     page.goto(url + "/login")
     page.fill("#email", f"party-{language}@example.org")
     page.fill("#password", PASSWORD)
     page.click("main button[type=submit]")
-    page.wait_for_url(url + "/")
-    party.check("public-home")
+    page.wait_for_url(url + "/portal/")
+    party.check("portal-home")
+    party.visit("portal-case", f"/portal/cases/{CASE}")
+    party.visit("portal-acts", f"/portal/cases/{CASE}/acts")
+    party.visit("portal-signing", f"/portal/cases/{CASE}/signing")
     context.close()
 
     assert not visits.problems + party.problems, "\n".join(visits.problems + party.problems)

@@ -143,10 +143,10 @@ def test_an_idle_session_ends_and_asks_to_sign_in_again(settings: Settings, case
     with web_app(settings, start_jobs=False) as app:
         client = app.test_client()
         log_in(client, "party@example.org")
-        assert client.get("/").status_code == 200
+        assert client.get("/portal/").status_code == 200
         later = web._now() + settings.session_idle_minutes * 60 + 5
         monkeypatch.setattr(web, "_now", lambda: later)
-        ended = client.get("/")
+        ended = client.get("/portal/")
         assert ended.status_code == 302 and ended.headers["Location"].startswith("/login")
         assert "without activity" in client.get("/login").get_data(as_text=True)
 
@@ -210,7 +210,7 @@ def test_web_acts_are_audited_with_who_address_and_session(app: Flask, settings:
     client = app.test_client()
     log_in(client, "party@example.org", password="wrong password")
     log_in(client, "party@example.org")
-    post_form(client, "/logout", {}, from_page="/")
+    post_form(client, "/logout", {}, from_page="/portal/")
     failed, login, logout = (_system_events(settings, a)[0] for a in ("login_failed", "login", "logout"))
     assert failed.actor.startswith("party@example.org (web 127.0.0.1, session none)")
     assert login.actor.startswith("party@example.org (web 127.0.0.1, session ") and "session none" not in login.actor

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from browser_support import chromium, demo_settings, served_in_thread, shot
+from cases.confidentiality.audiences import Audience
 from cases.documents import record_version
 from cases.lifecycle import VersionStatus
 from casedocs.app import App
@@ -31,7 +32,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         case = proc.get_case(SAMPLE)
         record_version(proc.session, app.store, b"%PDF case summary", case_id=case.id, instrument="case_summary",
                        subject=None, edition="zh", version=1, verification_code="SUMMARY1", format="pdf",
-                       actor="officer.test", status=VersionStatus.ISSUED)
+                       actor="officer.test", status=VersionStatus.ISSUED, audience=Audience.PUBLIC)
     return settings
 
 

@@ -13,12 +13,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from cases.accounts import Role
+from cases.confidentiality.audiences import Audience
 from cases.documents import record_version
 from cases.instruments import InstrumentId
 from cases.lifecycle import VersionStatus
-from cases.models import AuditEvent, Case
+from cases.models import AuditEvent, Case, DocumentVersion
+from cases.store import BlobStore
 from cases.vocabulary import Channel, SideRole
 from casedocs.app import App
 from casedocs.config import Settings
@@ -28,6 +31,7 @@ from web_support import add_account, init_data, log_in, web_app, web_settings
 
 TODAY = date(2026, 11, 25)
 APPLICANT, RESPONDENT, MONITOR = "villager@example.org", "company@example.org", "monitor@example.org"
+INVITED = "invited-company@example.org"
 
 
 @pytest.fixture(scope="module")
@@ -42,20 +46,47 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="module")
 def portal_case(settings: Settings) -> str:
     """A case accepted on 2026-11-24 with the acceptance decision sent to the applicant through the
-    portal, and that decision issued."""
+    portal, and that decision issued for the applicant (and, apart, for the secretariat: issue 11)."""
     with App(settings, today=lambda: TODAY) as core, core.procedure() as proc:
         case = file_case(proc, {**json.loads(json.dumps(BASE_APPLICATION)), "received_on": "2026-11-20"})
         proc.accept(case, date(2026, 11, 24), channel=Channel.PORTAL)
+        record_version(proc.session, core.store, b"%PDF-1.7 the secretariat's acceptance decision", case_id=case.id,
+                       instrument=InstrumentId.ACCEPTANCE_DECISION.value, subject=None, edition="zh", version=1,
+                       verification_code="PORT-AL00", format="pdf", actor="test", status=VersionStatus.ISSUED)
         record_version(proc.session, core.store, b"%PDF-1.7 the acceptance decision", case_id=case.id,
                        instrument=InstrumentId.ACCEPTANCE_DECISION.value, subject=None, edition="zh", version=1,
-                       verification_code="PORT-AL01", format="pdf", actor="test", status=VersionStatus.ISSUED)
+                       verification_code="PORT-AL01", format="pdf", actor="test", status=VersionStatus.ISSUED,
+                       audience=Audience.APPLICANT)
         return case.number
 
 
 @pytest.fixture(scope="module")
-def app(settings: Settings, portal_case: str) -> Iterator[Flask]:
+def invited_case(settings: Settings) -> str:
+    """A case whose invitation was sent to the respondent through the portal and issued, in zh and en, for
+    the secretariat only (the respondent's rendering is issued by the test)."""
+    with App(settings, today=lambda: TODAY) as core, core.procedure() as proc:
+        case = file_case(proc, {**json.loads(json.dumps(BASE_APPLICATION)), "received_on": "2026-11-16"})
+        proc.accept(case, date(2026, 11, 18))
+        proc.send_invitation(case, date(2026, 11, 19), channel=Channel.PORTAL)
+        for edition in ("zh", "en"):
+            _issue_invitation(proc.session, core.store, case.id, edition, Audience.SECRETARIAT)
+        return case.number
+
+
+def _issue_invitation(session: Session, store: BlobStore, case_id: int, edition: str, audience: Audience) -> int:
+    row = record_version(session, store, f"%PDF-1.7 {edition} invitation for the {audience}".encode(),
+                         case_id=case_id, instrument=InstrumentId.INVITATION.value, subject=None, edition=edition,
+                         version=1, verification_code=f"INVI-{edition}-{audience}", format="pdf", actor="test",
+                         status=VersionStatus.ISSUED, audience=audience)
+    session.flush()
+    return row.id
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings, portal_case: str, invited_case: str) -> Iterator[Flask]:
     add_account(settings, APPLICANT, Role.PARTY, case=portal_case, side=SideRole.APPLICANT)
     add_account(settings, RESPONDENT, Role.PARTY, case=portal_case, side=SideRole.RESPONDENT)
+    add_account(settings, INVITED, Role.PARTY, case=invited_case, side=SideRole.RESPONDENT)
     add_account(settings, MONITOR, Role.MONITOR, case="MVC-2025-0002")
     with web_app(settings, start_jobs=False, today=lambda: TODAY) as flask_app:
         yield flask_app
@@ -123,3 +154,28 @@ def test_a_monitor_sees_the_obligations_of_its_case_and_nothing_else(app: Flask,
     assert page.status_code == 200 and "Repair the lining" in html and "Obligations under monitoring" in html
     assert monitor.get("/portal/cases/MVC-2025-0002").status_code in (403, 404)
     assert monitor.get(f"/portal/cases/{portal_case}/monitoring").status_code == 404
+
+
+def test_the_respondent_opens_only_its_own_rendering_and_is_told_when_it_is_not_issued_yet(
+        app: Flask, settings: Settings, invited_case: str) -> None:
+    """Issue 11: a document delivered to a side is that side's rendering, never the secretariat's in its place."""
+    respondent = _client(app, INVITED)
+    url = f"/portal/cases/{invited_case}"
+    with App(settings) as core, core.db.session() as session:
+        secretariats = list(session.scalars(select(DocumentVersion.id).where(
+            DocumentVersion.verification_code.like("INVI-%"), DocumentVersion.audience == Audience.SECRETARIAT)))
+    assert len(secretariats) == 2
+    page = respondent.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Invitation to Mediation and Consultation" in page and f"{url}/files/" not in page
+    assert "Your side's version is not issued yet." in page
+    assert all(respondent.get(f"{url}/files/{file_id}").status_code == 404 for file_id in secretariats)
+
+    with App(settings) as core, core.procedure() as proc:
+        case_id = proc.get_case(invited_case).id
+        own = _issue_invitation(proc.session, core.store, case_id, "en", Audience.RESPONDENT)
+    page = respondent.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert [int(part.split('"', 1)[0]) for part in page.split(f"{url}/files/")[1:]] == [own]
+    assert "Your side's version is not issued yet." not in page
+    opened = respondent.get(f"{url}/files/{own}")
+    assert opened.status_code == 200 and opened.data == b"%PDF-1.7 en invitation for the respondent"
+    assert all(respondent.get(f"{url}/files/{file_id}").status_code == 404 for file_id in secretariats)

@@ -1,5 +1,6 @@
 """The public case register (issue 13) through the Flask test client, on the demo's real record: which
-cases it lists (those with an issued case summary, and no other), its filters and search, the exports
+cases it lists (those with a case summary issued for the public, and no other), its public documents for
+download (the sealed public renderings of published instruments, and nothing else), its filters and search, the exports
 (CSV, JSON, Atom, the API), the statistics, the audit checkpoints, and that no name of a person of a
 case ever reaches a register page or export."""
 from __future__ import annotations
@@ -18,8 +19,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from cases.documents import record_version
-from cases.lifecycle import VersionStatus
-from cases.models import Agent, Case, Claim, MonitoringUpdate, Obligation, Party, Representative, RiskAssessment
+from cases.confidentiality.audiences import Audience
+from cases.lifecycle import VersionStage, VersionStatus
+from cases.models import (Agent, Case, Claim, DocumentVersion, MonitoringUpdate, Obligation, Party, Representative,
+                          RiskAssessment)
 from cases.tracker import status as deadline_status
 from cases.vocabulary import DeadlineStatus
 from casedocs.app import App
@@ -33,6 +36,7 @@ SAMPLE, REJECTED, REFUSED = "MVC-2025-0002", "MVC-2025-0001", "MVC-2025-0003"
 MARKER = "Zyxmarkerova"
 LANGUAGES = {"zh": "zh-CN,zh;q=0.9", "zh-Hant": "zh-TW,zh;q=0.9", "en": "en-GB,en;q=0.9"}
 ATOM = "{http://www.w3.org/2005/Atom}"
+PUBLIC_CODE, SECRETARIAT_CODE, UNPUBLISHED_CODE = "PUBL-ICSU-MM", "SECR-ETAR-IA", "ACCE-PTPU-BL"
 
 
 def _demo(tmp: Path) -> Settings:
@@ -45,14 +49,26 @@ def _demo(tmp: Path) -> Settings:
 
 
 def _issue_summary(settings: Settings, number: str, status: VersionStatus = VersionStatus.ISSUED,
-                   version: int = 1) -> None:
-    """Record a version of the case's summary, as the issuing desk does (cases.documents.record_version)."""
+                   version: int = 1, audience: Audience = Audience.PUBLIC) -> None:
+    """Record a version of the case's summary for `audience`, as the issuing desk does
+    (cases.documents.record_version)."""
     with App(settings, today=lambda: TODAY) as app, app.procedure() as proc:
         case = proc.get_case(number)
         record_version(proc.session, app.store, f"%PDF case summary of {number}".encode(), case_id=case.id,
                        instrument="case_summary", subject=None, edition="zh", version=version,
-                       verification_code=f"SUM{case.id}{version}", format="pdf", actor="officer.test",
-                       status=status)
+                       verification_code=f"SUM{case.id}{version}{audience.value[:3]}", format="pdf",
+                       actor="officer.test", status=status, audience=audience)
+
+
+def _seal(settings: Settings, number: str, instrument: str, audience: Audience, code: str) -> bytes:
+    """Record a sealed revision (revision 1, issued) of an instrument for `audience`: its bytes."""
+    data = f"%PDF sealed {instrument} of {number} for the {audience.value}".encode()
+    with App(settings, today=lambda: TODAY) as app, app.procedure() as proc:
+        case = proc.get_case(number)
+        record_version(proc.session, app.store, data, case_id=case.id, instrument=instrument, subject=None,
+                       edition="en", version=1, verification_code=code, format="pdf", actor="officer.test",
+                       revision=1, stage=VersionStage.SEALED, status=VersionStatus.ISSUED, audience=audience)
+    return data
 
 
 def _mark_every_person(settings: Settings) -> None:
@@ -88,6 +104,11 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     _mark_every_person(settings)
     _issue_summary(settings, SAMPLE)
     _issue_summary(settings, REFUSED, VersionStatus.DRAFT)  # a draft publishes nothing
+    # nor does the secretariat's rendering, issued: it is not what the public may read (issue 11)
+    _issue_summary(settings, REFUSED, VersionStatus.ISSUED, version=2, audience=Audience.SECRETARIAT)
+    _seal(settings, SAMPLE, "case_summary", Audience.PUBLIC, PUBLIC_CODE)
+    _seal(settings, SAMPLE, "case_summary", Audience.SECRETARIAT, SECRETARIAT_CODE)
+    _seal(settings, SAMPLE, "acceptance_decision", Audience.PUBLIC, UNPUBLISHED_CODE)
     return settings
 
 
@@ -114,7 +135,7 @@ def _listed(client: FlaskClient, query: str = "") -> list[str]:
 
 # -- what is on the register --------------------------------------------------------------------
 
-def test_the_sample_case_appears_on_the_register_once_its_case_summary_is_issued_and_not_before(
+def test_the_sample_case_appears_on_the_register_once_its_case_summary_is_issued_for_the_public_and_not_before(
         tmp_path: Path) -> None:
     settings = _demo(tmp_path)
     with web_app(settings, today=lambda: TODAY) as flask_app:
@@ -122,6 +143,9 @@ def test_the_sample_case_appears_on_the_register_once_its_case_summary_is_issued
         assert _listed(client) == [] and client.get(f"/register/{SAMPLE}").status_code == 404
         _issue_summary(settings, SAMPLE, VersionStatus.DRAFT)
         assert _listed(client) == [], "a draft rendering of the summary publishes nothing"
+    _issue_summary(settings, SAMPLE, VersionStatus.ISSUED, version=3, audience=Audience.SECRETARIAT)
+    with web_app(settings, today=lambda: TODAY) as flask_app:
+        assert _listed(flask_app.test_client()) == [], "the secretariat's rendering, issued, publishes nothing"
     _issue_summary(settings, SAMPLE, VersionStatus.ISSUED, version=2)
     with web_app(settings, today=lambda: TODAY) as flask_app:
         client = flask_app.test_client()
@@ -149,6 +173,33 @@ def test_the_case_page_shows_categories_stages_with_dates_and_monitoring_progres
     zh = _get(client, f"/register/{SAMPLE}", "zh")
     assert "方案实施监测" in zh and "社区" in zh and "2025年3月12日" in zh
     assert "方案實施監測" in _get(client, f"/register/{SAMPLE}", "zh-Hant")
+
+
+def test_a_public_document_downloads_from_the_register_and_from_its_code_while_others_answer_404(
+        client: FlaskClient, settings: Settings) -> None:
+    with App(settings) as core, core.db.session() as session:
+        ids = {code: file_id for code, file_id in session.execute(
+            select(DocumentVersion.verification_code, DocumentVersion.id)
+            .where(DocumentVersion.verification_code.in_([PUBLIC_CODE, SECRETARIAT_CODE, UNPUBLISHED_CODE])))}
+        draft = session.scalars(select(DocumentVersion.id).where(DocumentVersion.status == VersionStatus.DRAFT)).first()
+    page = _get(client, f"/register/{SAMPLE}", "en")
+    link = f"/register/{SAMPLE}/files/{ids[PUBLIC_CODE]}"
+    assert link in page and PUBLIC_CODE in page
+    assert SECRETARIAT_CODE not in page and UNPUBLISHED_CODE not in page
+    downloaded = client.get(link)
+    assert downloaded.status_code == 200 and downloaded.mimetype == "application/pdf"
+    assert downloaded.data == b"%PDF sealed case_summary of MVC-2025-0002 for the public"
+    assert "attachment" in downloaded.headers["Content-Disposition"]
+    # the secretariat's sealed rendering, a public rendering of an instrument the procedure does not publish, a
+    # draft, a file of another case, a file that does not exist: all answer alike
+    for number, file_id in ((SAMPLE, ids[SECRETARIAT_CODE]), (SAMPLE, ids[UNPUBLISHED_CODE]), (SAMPLE, draft),
+                            (REFUSED, ids[PUBLIC_CODE]), (SAMPLE, 999999)):
+        assert client.get(f"/register/{number}/files/{file_id}").status_code == 404, (number, file_id)
+    verified = _get(client, f"/verify/{PUBLIC_CODE}", "en")
+    assert link in verified and "Download the public document" in verified
+    for code in (SECRETARIAT_CODE, UNPUBLISHED_CODE):
+        other = _get(client, f"/verify/{code}", "en")
+        assert "/files/" not in other and "This document is not published" in other
 
 
 # -- filters and search -------------------------------------------------------------------------

@@ -33,6 +33,8 @@ from casedocs.app import App
 from casedocs.cli import main
 from casedocs.services import enrolment
 from casedocs.services.verification import MAX_VERIFY_BYTES, is_public, verifier_slots
+from cases.confidentiality.audiences import Audience
+from cases.lifecycle import VersionStage, VersionStatus
 from cases.models import DocumentVersion
 from signing_records import SECRET, SIGNATORY_PASSPHRASE, Prepared, prepare
 from signing_support import add_annotation, append_page, flip_byte
@@ -280,10 +282,28 @@ def test_an_unknown_or_malformed_code_is_refused_in_words(app: Flask) -> None:
     assert client(app).get("/api/v1/verify/x").status_code == 400
 
 
-def test_no_stored_version_is_public_today(documents: Documents) -> None:
+def test_no_rendering_for_the_secretariat_or_a_side_is_public(documents: Documents) -> None:
     with App(documents.prepared.settings()) as core, core.db.session() as session:
         versions = list(session.scalars(select(DocumentVersion)))
     assert versions and not any(is_public(version) for version in versions)
+
+
+@pytest.mark.parametrize("changes, public", [
+    ({}, True),
+    ({"instrument": "closure_report"}, True),
+    ({"audience": Audience.SECRETARIAT}, False), ({"audience": Audience.RESPONDENT}, False),
+    ({"audience": Audience.SUPPORT}, False),
+    ({"instrument": "acceptance_decision"}, False),  # an instrument the procedure does not publish
+    ({"status": VersionStatus.DRAFT}, False),
+    ({"stage": VersionStage.RENDERED, "revision": 0}, False),  # the unsealed rendering the seal was made on
+    ({"format": "docx"}, False),
+])
+def test_only_the_sealed_public_rendering_of_a_published_instrument_is_public(changes: dict[str, object],
+                                                                              public: bool) -> None:
+    fields: dict[str, object] = {"instrument": "case_summary", "edition": "zh", "audience": Audience.PUBLIC,
+                                 "version": 1, "format": "pdf", "revision": 1, "stage": VersionStage.SEALED,
+                                 "status": VersionStatus.ISSUED, "verification_code": "AAAA-BBBB-CC"}
+    assert is_public(DocumentVersion(**{**fields, **changes})) is public
 
 
 def test_too_many_uploads_or_lookups_from_one_address_answer_429_with_retry_after(

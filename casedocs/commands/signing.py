@@ -25,6 +25,7 @@ from casedocs.config import Settings
 from casedocs.services import cosigning, enrolment, issuing, monitoring, trust
 from casedocs.services.desk import Desk, latest, pki_dir
 from casedocs.services.verification import verify_pdf
+from cases.confidentiality.audiences import Audience
 from cases.documents import find_by_code
 from cases.models import Case, SignedDocument
 from cases.instruments import INSTRUMENTS, Subject
@@ -127,25 +128,29 @@ def signer_revoke(person_id: str, reason: str, app: App) -> None:
 @click.option("--lang", "edition", default="zh", show_default=True)
 @click.option("--subject", default="")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--audience", type=click.Choice([a.value for a in Audience]), default=Audience.SECRETARIAT.value,
+              show_default=True, help="Whom the sealed rendering is for (a side, the experts, the public): what it "
+                                      "withholds under confidentiality decisions and pending requests.")
 @json_option
 @pass_app()
-def issue(number: str, instrument: str, edition: str, subject: str, out: Path | None, as_json: bool,
+def issue(number: str, instrument: str, edition: str, subject: str, out: Path | None, audience: str, as_json: bool,
           app: App) -> None:
-    """Render an instrument as PDF/A and seal it with the secretariat's certification signature."""
+    """Render an instrument as PDF/A for an audience and seal it with the secretariat's certification
+    signature (a sealed instrument is sealed per audience that receives it, issue 11)."""
     check_out(out)
     desk = _desk(app)
-    request = Request(instrument, Edition.parse(edition), Subject.parse_optional(subject))
+    request = Request(instrument, Edition.parse(edition), Subject.parse_optional(subject), audience=Audience(audience))
     with app.documents() as (proc, docs):
         document = issuing.issue(desk, proc.session, docs, proc.get_case(number), request)
         summary = _issued(document, number)
     desk.crash_points.reach("issue.committed")
     _write_out(out, latest(desk, document.id), f"document {document.id} was issued")
-    _print_issued(summary, f"{instrument} ({edition}) sealed", as_json)
+    _print_issued(summary, f"{instrument} ({edition}, for the {audience}) sealed", as_json)
 
 
 def _issued(document: SignedDocument, number: str) -> dict[str, Any]:
     return {"document": document.id, "case": number, "instrument": document.instrument,
-            "edition": document.edition, "state": document.state.value,
+            "edition": document.edition, "audience": document.audience.value, "state": document.state.value,
             "verification_code": document.verification_code,
             "fields": [{"field": s.field, "person": s.signer.person_id, "name": s.signer.name} for s in document.slots]}
 

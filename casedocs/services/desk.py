@@ -198,7 +198,7 @@ def _swap(desk: Desk, session: Session, document_id: int, expected_sha256: str, 
                                instrument=document.instrument, subject=document.subject, edition=document.edition,
                                version=document.version, verification_code=document.verification_code,
                                format="pdf", actor=actor, revision=first + n, stage=revision.stage,
-                               status=VersionStatus.ISSUED)
+                               status=VersionStatus.ISSUED, audience=document.audience)
                 for n, revision in enumerate(revisions)]
     session.flush()
     return Appended(document, versions)

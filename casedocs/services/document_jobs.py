@@ -1,5 +1,5 @@
 """The document jobs the console and the API submit: render an instrument as PDF/A (a preview), and
-issue it under the seal. Long work (LibreOffice converts, the seal is a PDF signature), so a request
+issue it under the seal, each for one audience (issue 11: a sealed instrument is sealed per audience). Long work (LibreOffice converts, the seal is a PDF signature), so a request
 only submits the job (casedocs.jobs) and follows it; both front ends submit these same kinds.
 
 Issuing unlocks the mechanism's keys with the secretariat's passphrase from the server's settings
@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from cases.confidentiality.audiences import Audience
 from cases.instruments import Subject
 from cases.models import DocumentVersion
 from casedocs.jobs import JobContext, job
@@ -23,7 +24,10 @@ ISSUE = "console.issue"
 
 
 def _request(params: dict[str, Any]) -> Request:
-    return Request(params["instrument"], Edition.parse(params["edition"]), Subject.parse_optional(params["subject"]))
+    """The job's request; `audience` (issue 11) is absent from jobs submitted before it existed: the
+    secretariat's rendering, as then."""
+    return Request(params["instrument"], Edition.parse(params["edition"]), Subject.parse_optional(params["subject"]),
+                   audience=Audience(params.get("audience") or Audience.SECRETARIAT.value))
 
 
 @job(PREVIEW)
@@ -35,7 +39,7 @@ def preview_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         proc.session.flush()
         assert rendered.pdf_version is not None
         return {"file": rendered.pdf_version.id, "instrument": params["instrument"], "edition": params["edition"],
-                "version": rendered.version, "verification_code": rendered.code}
+                "audience": rendered.request.audience.value, "version": rendered.version, "verification_code": rendered.code}
 
 
 @job(ISSUE)
@@ -50,9 +54,10 @@ def issue_job(ctx: JobContext, params: dict[str, Any]) -> dict[str, Any]:
         sealed = proc.session.scalars(select(DocumentVersion.id).where(
             DocumentVersion.case_id == case.id, DocumentVersion.instrument == document.instrument,
             DocumentVersion.subject == document.subject, DocumentVersion.edition == document.edition,
-            DocumentVersion.version == document.version, DocumentVersion.format == "pdf",
+            DocumentVersion.audience == document.audience, DocumentVersion.version == document.version,
+            DocumentVersion.format == "pdf",
             DocumentVersion.revision == document.revision)).first()
         return {"file": sealed, "document": document.id, "instrument": params["instrument"],
-                "edition": params["edition"], "version": document.version,
+                "edition": params["edition"], "audience": document.audience.value, "version": document.version,
                 "verification_code": document.verification_code, "state": document.state.value,
                 "awaiting": [slot.field for slot in document.slots if slot.signed_at is None]}

@@ -1,5 +1,10 @@
 """Issuing: the secretariat seals a rendering (PROCEDURE.md §4), continues a full closure report, and
-re-issues a document a revoked signer can no longer complete."""
+re-issues a document a revoked signer can no longer complete.
+
+A sealed instrument is sealed per audience that receives it (issue 11, 第六章第2.2条): `issue` seals the
+rendering of the request's audience (docgen Request.audience; the secretariat's by default), and the
+issued document (SignedDocument.audience) is that audience's, numbered and coded apart. A continuation
+and a re-issue keep the audience of the document they follow."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -84,10 +89,11 @@ def seal_rendered(desk: Desk, session: Session, case: Case, rendered: Rendered) 
     revision = versions.record_version(
         session, desk.blobs, sealed, case_id=case.id, instrument=request.instrument, subject=request.subject,
         edition=request.edition.value, version=rendered.version, verification_code=rendered.code, format="pdf",
-        actor=desk.actor, revision=1, stage=VersionStage.SEALED, status=VersionStatus.ISSUED,
+        audience=request.audience, actor=desk.actor, revision=1, stage=VersionStage.SEALED,
+        status=VersionStatus.ISSUED,
         template_sha256=rendered.pdf_version.template_sha256, context_sha256=rendered.pdf_version.context_sha256)
     document = SignedDocument(case_id=case.id, instrument=request.instrument, subject=request.subject,
-                              edition=request.edition.value, version=rendered.version,
+                              edition=request.edition.value, audience=request.audience, version=rendered.version,
                               verification_code=rendered.code, kind=kind, state=DocumentState.opened_for(kind),
                               revision=1, latest_sha256=revision.sha256, monitoring_slots=len(plan.monitoring_slots))
     for side, people in by_side.items():
@@ -97,7 +103,8 @@ def seal_rendered(desk: Desk, session: Session, case: Case, rendered: Rendered) 
     session.add(document)
     session.flush()
     audit_event(desk, session, case.number, "seal_document", document=document.id, instrument=request.instrument,
-                edition=request.edition.value, version=rendered.version, sha256=revision.sha256,
+                edition=request.edition.value, audience=request.audience.value, version=rendered.version,
+                sha256=revision.sha256,
                 fields=[slot.field for slot in document.slots], monitoring_slots=document.monitoring_slots)
     desk.crash_points.reach("issue.recorded")
     return document
@@ -107,7 +114,8 @@ def issue_continuation(desk: Desk, session: Session, docs: DocumentService, case
                        previous: SignedDocument) -> SignedDocument:
     """A continuation closure report with fresh monitoring slots, naming the sha256 of the full, frozen
     report it continues (which stays as it is, verifiable on its own). Caller's session; the previous
-    report must already be frozen (its last monitoring update froze it)."""
+    report must already be frozen (its last monitoring update froze it). The continuation is for the
+    audience of the report it continues (issue 11)."""
     if previous.kind != DocumentKind.CLOSURE_REPORT:
         raise SigningError(f"document {previous.id} is a {previous.instrument}, not a closure report")
     if previous.monitoring_used < previous.monitoring_slots:
@@ -119,7 +127,8 @@ def issue_continuation(desk: Desk, session: Session, docs: DocumentService, case
     continuation = Continuation(number=number, previous_sha256=previous.latest_sha256,
                                 previous_code=previous.verification_code,
                                 previous_issued_on=previous.sealed_at.astimezone(SHANGHAI).date())
-    request = Request(previous.instrument, Edition.parse(previous.edition), continuation=continuation)
+    request = Request(previous.instrument, Edition.parse(previous.edition), continuation=continuation,
+                      audience=previous.audience)
     document = seal_rendered(desk, session, case, docs.render(case, request, ["pdf"]))
     document.continues_sha256 = previous.latest_sha256
     audit_event(desk, session, case.number, "issue_continuation", document=document.id, continues=previous.id,
@@ -166,7 +175,7 @@ def reissue(desk: Desk, session: Session, docs: DocumentService, document_id: in
         raise SigningError(f"document {document_id} has no empty field of a signer who can no longer sign")
     case = session.get(Case, old.case_id)
     assert case is not None
-    request = Request(old.instrument, Edition.parse(old.edition), old.subject)
+    request = Request(old.instrument, Edition.parse(old.edition), old.subject, audience=old.audience)
     new = issue(desk, session, docs, case, request)
     old.state, old.superseded_by = DocumentState.SUPERSEDED, new.id
     audit_event(desk, session, case.number, "reissue_document", document=new.id, supersedes=old.id,

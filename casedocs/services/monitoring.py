@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from cases.errors import NotFoundError
 from cases.lifecycle import DocumentKind, DocumentState, VersionStage
+from cases.confidentiality.audiences import Audience
 from cases.models import Case, MonitoringUpdate as MonitoringRecord, SignedDocument
 from cases.procedure import Procedure
 from cases.vocabulary import ObligationStatus
@@ -108,11 +109,14 @@ def append_to_closure_reports(desk: Desk, number: str, record_id: int, monitor_p
 
 
 def open_closure_reports(session: Session, case: Case) -> list[SignedDocument]:
-    """Per edition, the closure report that takes monitoring updates: the newest of its chain.
-    Caller's session."""
+    """Per edition, the closure report that takes monitoring updates: the newest of its chain, in the
+    secretariat's series only. An update's text is appended as the monitor wrote it, and it may be
+    withheld from a side or the public (monitoring evidence, 第六章第2条): another audience's sealed report
+    takes none until the appended text goes through that audience's disclosure. Caller's session."""
     newest: dict[str, SignedDocument] = {}
     for row in session.scalars(select(SignedDocument).where(SignedDocument.case_id == case.id,
-                                                           SignedDocument.kind == DocumentKind.CLOSURE_REPORT)
+                                                           SignedDocument.kind == DocumentKind.CLOSURE_REPORT,
+                                                           SignedDocument.audience == Audience.SECRETARIAT)
                                .order_by(SignedDocument.id)):
         newest[row.edition] = row
     return list(newest.values())

@@ -110,13 +110,17 @@ def _deadline(proc: Procedure, deadline: Deadline, side: SideRole, today: date) 
 
 
 def _documents(proc: Procedure, case: Case, side: SideRole) -> list[PartyDocument]:
-    """The instruments sent to `side`, newest first, each with its issued PDFs (never a draft)."""
+    """The instruments sent to `side`, newest first, each with its issued PDFs (never a draft) of the side's
+    own rendering only (issue 11, 第六章第2.2条: a document delivered to a side is that side's rendering).
+    Where the side's rendering is not issued yet, no file: never the secretariat's rendering instead, which
+    shows what may be withheld from the side."""
     sent = [d for d in case.deliveries if d.addressee_side is side]
     issued = proc.session.execute(select(DocumentVersion.id, DocumentVersion.instrument, DocumentVersion.subject,
                                          DocumentVersion.edition, DocumentVersion.version, DocumentVersion.revision,
                                          DocumentVersion.verification_code, DocumentVersion.issued_at)
                                   .where(DocumentVersion.case_id == case.id, DocumentVersion.format == "pdf",
-                                         DocumentVersion.status == VersionStatus.ISSUED)
+                                         DocumentVersion.status == VersionStatus.ISSUED,
+                                         DocumentVersion.audience == audience_of(side))
                                   .order_by(DocumentVersion.edition, DocumentVersion.version.desc(),
                                             DocumentVersion.revision.desc())).all()
     found = []
@@ -142,10 +146,12 @@ def open_document(proc: Procedure, number: str, side: SideRole, file_id: int, to
     """An issued file of an instrument sent to `side`; when it was sent through the portal and not
     yet delivered, opening it is its delivery, recorded as the procedure records any delivery (its
     clocks start, the act is in the audit chain with the party as actor). NotFoundError for any file
-    the side may not open (the same answer as for no file)."""
+    the side may not open (the same answer as for no file), another audience's rendering included
+    (issue 11: a side opens only its own)."""
     case = load_case(proc.session, number)
     row = proc.session.get(DocumentVersion, file_id)
-    if row is None or row.case_id != case.id or row.status is not VersionStatus.ISSUED or row.format != "pdf":
+    if row is None or row.case_id != case.id or row.status is not VersionStatus.ISSUED or row.format != "pdf" \
+            or row.audience is not audience_of(side):
         raise NotFoundError(f"no file {file_id} for this side in {number}")
     deliveries = [d for d in case.deliveries
                   if d.addressee_side is side and d.instrument == row.instrument and d.subject == row.subject]

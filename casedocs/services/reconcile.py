@@ -68,7 +68,8 @@ def _diverges(session: Session, document: SignedDocument) -> bool:
         select(DocumentVersion.stage, func.count()).where(
             DocumentVersion.case_id == document.case_id, DocumentVersion.instrument == document.instrument,
             DocumentVersion.subject == document.subject, DocumentVersion.edition == document.edition,
-            DocumentVersion.version == document.version, DocumentVersion.format == "pdf")
+            DocumentVersion.audience == document.audience, DocumentVersion.version == document.version,
+            DocumentVersion.format == "pdf")
         .group_by(DocumentVersion.stage))}
     signed = sum(1 for s in document.slots if s.signed_at is not None)
     return (counts.get(VersionStage.SIGNED, 0) != signed

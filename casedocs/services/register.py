@@ -3,18 +3,19 @@
 The secretariat publishes case information "truthfully, promptly and prudently" and never anything
 under confidentiality (第六章第1条). This module is the one place that decides both:
 
-- **which cases**: `published()` — a case is on the register once a version of its case summary was
-  issued (an ISSUED `case_summary` DocumentVersion, cases.lifecycle.VersionStatus). A draft rendering
-  publishes nothing;
+- **which cases**: `published()` — a case is on the register once its case summary was issued for the
+  public audience (an ISSUED `case_summary` DocumentVersion rendered for Audience.PUBLIC, issue 11). A
+  draft publishes nothing, and neither does the secretariat's or a side's rendering: they are not what
+  the public may read;
 - **what of them**: `PublicCase` holds only non-personal data — region, country, industry, issue
   types, the parties' CATEGORIES per side (never a name: not of a person, nor of an organisation),
   the stage, path and outcome, each stage with its dates (from the audit chain's events), the
   number of claims, the monitoring progress per obligation (status and dates, never the free text)
   and the dates received and updated.
 
-Left out on purpose until issue 11's public renderings: the claims' text and the published summary
-text (a claim may name a person, and only the `public` rendering applies the confidentiality
-decisions item by item), the closure report's sections, every document download. Nothing here reads
+Left out on purpose: the claims' text and the published summary text (a claim may name a person, and
+only the `public` rendering applies the confidentiality decisions item by item): the public reads them
+in the sealed public renderings offered for download (casedocs.services.register_documents). Nothing here reads
 a name, address, contact, exhibit, note or the detail of an event beyond the few keys that say
 which stage an act reached.
 
@@ -32,6 +33,7 @@ from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from cases.calendar import WorkingCalendar
+from cases.confidentiality.audiences import Audience
 from cases.instruments import InstrumentId
 from cases.lifecycle import VersionStatus
 from cases.models import Agreement, AuditEvent, Case, DocumentVersion, Side
@@ -127,12 +129,17 @@ class PublicCase:
         return self.party_categories.get(role, ())
 
 
+def _public_summary() -> ColumnElement[bool]:
+    """A DocumentVersion that is an issued public rendering of the case summary."""
+    return ((DocumentVersion.instrument == InstrumentId.CASE_SUMMARY.value)
+            & (DocumentVersion.status == VersionStatus.ISSUED) & (DocumentVersion.audience == Audience.PUBLIC))
+
+
 def published() -> ColumnElement[bool]:
-    """THE register's rule, as a condition on Case: a version of its case summary has been issued
-    (第六章第1.1条; cases.documents.issue). Every register query goes through it."""
-    return exists().where(DocumentVersion.case_id == Case.id,
-                          DocumentVersion.instrument == InstrumentId.CASE_SUMMARY.value,
-                          DocumentVersion.status == VersionStatus.ISSUED)
+    """THE register's rule, as a condition on Case: its case summary has been issued for the public
+    audience (第六章第1.1条; cases.documents.issue; issue 11: what the public reads is the `public`
+    rendering). Every register query goes through it."""
+    return exists().where(DocumentVersion.case_id == Case.id, _public_summary())
 
 
 def revision(session: Session) -> Revision:
@@ -235,9 +242,7 @@ def _registered_at(session: Session, case_ids: Iterable[int]) -> dict[int, datet
     if not ids:
         return {}
     rows = session.execute(select(DocumentVersion.case_id, func.min(DocumentVersion.issued_at))
-                           .where(DocumentVersion.case_id.in_(ids),
-                                  DocumentVersion.instrument == InstrumentId.CASE_SUMMARY.value,
-                                  DocumentVersion.status == VersionStatus.ISSUED)
+                           .where(DocumentVersion.case_id.in_(ids), _public_summary())
                            .group_by(DocumentVersion.case_id)).all()
     # issued_at is read with the UTCDateTime type only through the ORM column; an aggregate comes back naive
     return {case_id: _utc(at) for case_id, at in rows if at is not None}

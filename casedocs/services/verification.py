@@ -18,7 +18,9 @@ from pyhanko.pdf_utils.misc import PdfError
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from cases.confidentiality.audiences import Audience
 from cases.documents import normalise_code
+from cases.instruments import InstrumentId
 from cases.lifecycle import VersionStage, VersionStatus
 from cases.models import DocumentVersion
 from casedocs.services.desk import SigningError, pki_dir
@@ -152,6 +154,8 @@ class CodeRecord:
     revisions: tuple[RecordLine, ...]  # issued PDF revisions of this version, oldest first
     newer_version: int | None  # the latest issued version of the same document, when newer than this one
     public: bool
+    # The stored file the public may download (the latest revision of this version), when `public`.
+    public_file: int | None = None
 
     @property
     def latest(self) -> RecordLine:
@@ -183,10 +187,12 @@ def _issued_pdfs() -> Select[DocumentVersion]:
 
 def _latest_of(session: Session, row: DocumentVersion) -> DocumentVersion:
     """The latest issued revision of the latest issued version of the document `row` belongs to (one
-    instrument, matter and edition of one case). A re-issued version supersedes the earlier one."""
+    instrument, matter, edition and audience of one case: each audience's renderings are a series of
+    their own, issue 11). A re-issued version supersedes the earlier one."""
     latest = session.scalars(_issued_pdfs().where(
         DocumentVersion.case_id == row.case_id, DocumentVersion.instrument == row.instrument,
         DocumentVersion.subject == row.subject, DocumentVersion.edition == row.edition,
+        DocumentVersion.audience == row.audience,
     ).order_by(DocumentVersion.version.desc(), DocumentVersion.revision.desc()).limit(1)).first()
     return latest if latest is not None else row
 
@@ -268,16 +274,22 @@ HOSTILE_INPUT: tuple[type[BaseException], ...] = (PdfError, ValueError, KeyError
                                                   UnicodeError, OverflowError, NotImplementedError)
 
 
-def is_public(version: DocumentVersion) -> bool:
-    """Whether the public may download this stored file from the verification page.
+# The instruments the procedure publishes (PROCEDURE.md §4; 第六章第1.1条): the public case summary, and the
+# closure report with its monitoring updates. Every other instrument goes to its parties only.
+PUBLISHED_INSTRUMENTS = frozenset({InstrumentId.CASE_SUMMARY.value, InstrumentId.CLOSURE_REPORT.value})
 
-    The rule: only an issued, sealed PDF rendered for the `public` audience (the rendering that
-    withholds every name of a natural person, address, contact and anything withheld from the
-    public, issue 11; 第六章: the secretariat publishes prudently and never what is confidential).
-    Renderings per audience do not exist yet: every stored version is the parties' full rendering,
-    with personal names, so none is public today and this answers False for every version. When
-    issue 11 adds the audience, this is the one place that changes."""
-    return False
+
+def is_public(version: DocumentVersion) -> bool:
+    """Whether the public may download this stored file (from the register and the verification page).
+
+    The rule: an issued, sealed PDF (never a draft, nor the unsealed rendering it was sealed from) rendered
+    for the `public` audience (the rendering that withholds every name of a natural person, address,
+    contact and anything withheld from the public, issue 11; 第六章: the secretariat publishes prudently
+    and never what is confidential), of an instrument the procedure publishes (PUBLISHED_INSTRUMENTS). No
+    session: it reads the row only."""
+    return (version.format == PDF and version.status is VersionStatus.ISSUED
+            and version.stage is not VersionStage.RENDERED and version.audience is Audience.PUBLIC
+            and version.instrument in PUBLISHED_INSTRUMENTS)
 
 
 def by_code(session: Session, code: str) -> CodeRecord | None:
@@ -293,9 +305,11 @@ def by_code(session: Session, code: str) -> CodeRecord | None:
     latest = _latest_of(session, last)
     sealed = next((row for row in rows if row.stage is not VersionStage.RENDERED), first)
     issued = sealed.issued_at or sealed.created_at
+    public = is_public(last)
     return CodeRecord(normal, first.case.number, first.instrument, first.edition, first.version,
                       None if issued is None else issued.date(), tuple(_line(row) for row in rows),
-                      latest.version if latest.version > last.version else None, is_public(last))
+                      latest.version if latest.version > last.version else None, public,
+                      last.id if public else None)
 
 
 # How many verifications may run at once on this machine, across every web worker and job thread:

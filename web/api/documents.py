@@ -105,10 +105,11 @@ def _submit(number: str, kind: str, body: RenderIn) -> Response:
     """Check that the instrument applies to the case now (docgen's own check, before the job), then
     queue the job; 202 with its id and status URL."""
     params = {"case": number, "instrument": body.instrument.value, "edition": body.edition.value,
-              "subject": body.subject}
+              "subject": body.subject, "audience": body.audience.value}
     app = core()
     try:
-        request = Request(body.instrument.value, body.edition, Subject.parse_optional(body.subject))
+        request = Request(body.instrument.value, body.edition, Subject.parse_optional(body.subject),
+                          audience=body.audience)
     except CaseError as problem:
         return refusal(problem)
     with app.procedure(actor=web_actor()) as proc:

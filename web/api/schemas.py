@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, RootModel
 
+from cases.confidentiality.audiences import Audience
 from cases.instruments import InstrumentId
 from cases.jobs import JobState
 from cases.lifecycle import DocumentKind, DocumentState, VersionStage, VersionStatus
@@ -231,6 +232,7 @@ class RenderIn(RequestBody):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"instrument": "acceptance_decision", "edition": "zh"},
         {"instrument": "objection_decision", "edition": "en", "subject": "objection:1"},
+        {"instrument": "case_summary", "edition": "zh", "audience": "public"},
     ]})
 
     instrument: InstrumentId
@@ -238,6 +240,10 @@ class RenderIn(RequestBody):
     subject: str = Field("", max_length=60,
                          description='the matter, for instruments issued per matter (e.g. "objection:1"); '
                                      '"" for the case as a whole')
+    audience: Audience = Field(Audience.SECRETARIAT,
+                               description="whom the rendering is for (issue 11): what it withholds under "
+                                           "confidentiality decisions and pending requests; each audience's "
+                                           "rendering is issued and sealed apart")
 
 
 # --- jobs ----------------------------------------------------------------------------------------

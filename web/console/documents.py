@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from cases.confidentiality.audiences import Audience
 from cases.errors import CaseError
 from cases.instruments import INSTRUMENTS, Subject, get_instrument
 from casedocs.config import PASSPHRASE_ENV
@@ -27,16 +28,20 @@ from web.context import core, web_actor
 from web.tasks import jobs_of
 
 def _chosen() -> dict[str, str]:
-    """The instrument, edition and matter posted, checked against the registry (404 for anything else)."""
+    """The instrument, edition, matter and audience posted, checked against the registry (404 for anything
+    else). The audience (issue 11, 第六章第2.2条) is whom the rendering is for, the secretariat's when the
+    form names none: a sealed instrument is sealed per audience that receives it."""
     instrument, edition = request.form.get("instrument", ""), request.form.get("edition", "zh")
     subject = request.form.get("subject", "")
-    if instrument not in INSTRUMENTS or edition not in {e.value for e in Edition}:
+    audience = request.form.get("audience") or Audience.SECRETARIAT.value
+    if instrument not in INSTRUMENTS or edition not in {e.value for e in Edition} \
+            or audience not in {a.value for a in Audience}:
         abort(404)
     try:
         Subject.parse_optional(subject)
     except CaseError:
         abort(404)
-    return {"instrument": instrument, "edition": edition, "subject": subject}
+    return {"instrument": instrument, "edition": edition, "subject": subject, "audience": audience}
 
 
 @bp.post("/cases/<number>/preview")

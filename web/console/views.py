@@ -11,6 +11,7 @@ from flask_babel import get_timezone, gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from cases.confidentiality.audiences import Audience
 from cases.errors import CaseError
 from cases.vocabulary import ExpertGroup, Path, ResourceKind, SignerRole, Stage
 from casedocs.services import casefiles, casepage, console, rosters
@@ -70,7 +71,8 @@ def case(number: str) -> str:
             page = casepage.case_page(app.procedure_on(session, web_actor()), number, service_lang(), today,
                                       app.checkpoints)
             body = render_template("console/_case_body.html", page=page, case=page.case, today=today,
-                                   passphrase_set=bool(app.settings.secretariat_passphrase), csrf=CSRF_MARKER)
+                                   passphrase_set=bool(app.settings.secretariat_passphrase), csrf=CSRF_MARKER,
+                                   audiences=list(Audience))
         # What the passing of time decided is told once, to the reader who opened the case: not kept
         # (the events it appended moved the revision anyway).
         return body, not page.happened

@@ -8,3 +8,5 @@ from web import html_blueprint
 bp = html_blueprint("portal", __name__)
 
 from web.portal import views  # noqa: E402,F401  (the routes register on bp)
+from web.portal import acts  # noqa: E402,F401  (a party's acts, issue 12)
+from web.portal import signing  # noqa: E402,F401  (co-signing in the browser)

@@ -69,3 +69,4 @@ def healthz() -> tuple[dict[str, Any], int]:
 
 from web.public import verify  # noqa: E402,F401  # /verify routes register on bp (issue 13)
 from web.public import register  # noqa: E402,F401  # the register's routes (issue 13) register on bp
+from web.public import apply  # noqa: E402,F401  # applying online (issue 12) registers on bp

@@ -15,14 +15,14 @@ from datetime import datetime, timezone
 from enum import Enum
 from typing import Any, TypeVar
 
-from flask import abort, render_template, request, url_for
+from flask import abort, render_template, request, send_file, url_for
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from cases.vocabulary import PartyCategory, Path, SideRole, Stage
 from casedocs.services import register as reg
-from casedocs.services import register_feed, register_search, register_stats
+from casedocs.services import register_documents, register_feed, register_search, register_stats
 from web.access import public
 from web.console.common import page_language
 from web.context import core
@@ -119,14 +119,30 @@ def register_case(number: str) -> str:
         app = core()
         with app.db.session() as session:
             case = reg.public_case(session, app.calendar, number)
+            documents = register_documents.public_documents(session, number) if case is not None else []
         if case is None:
             return None
-        return render_template("public/register_case_body.html", case=case, SideRole=SideRole)
+        return render_template("public/register_case_body.html", case=case, SideRole=SideRole, documents=documents)
 
     body = _kept("register case", build, number)
     if body is None:
         abort(404)
     return render_template("public/register_case.html", number=number, body=Markup(body))
+
+
+@bp.get("/register/<number>/files/<id:file_id>")
+@public
+def register_file(number: str, file_id: int) -> Response:
+    """A public document for download: the sealed `public` rendering of a published instrument
+    (casedocs.services.verification.is_public decides). Any other file answers 404, alike whether it
+    exists: a draft, another audience's rendering, an instrument the procedure does not publish."""
+    app = core()
+    with app.db.session() as session:
+        found = register_documents.public_file(session, app.store, number[:40], file_id)
+    if found is None:
+        abort(404)
+    return send_file(io.BytesIO(found.data), mimetype="application/pdf", download_name=found.name,
+                     as_attachment=True, max_age=3600)
 
 
 @bp.get("/register/stats")

@@ -4,7 +4,8 @@ confidential). No login; every page in zh, zh-Hant and en.
 
 What the pages may show is what the holder already has (the file's own signatures) and what
 identifies an instrument (case, instrument, edition, version, dates, sha256), never a document's
-text: casedocs.services.verification decides; is_public() offers no file today.
+text: casedocs.services.verification decides; is_public() decides which file it offers for download
+(the sealed public rendering of a published instrument, served by web.public.register.register_file).
 
 Shared with the API (web.api.verify): the limits per address (Flask-Limiter's storage, as
 web.auth.throttle), the streamed, size-limited upload, and the slot that keeps verification from

@@ -1,0 +1,232 @@
+"""Co-signing in the portal (issue 12, "Co-signing in the browser"): enrol with a signing passphrase,
+read every page of the revision, confirm, get a code by mail, sign with code and passphrase, or
+decline with a reason. The views call casedocs.services.browser_signing; the passphrase goes from
+the form to the service and nowhere else (not the session, not a log, not an error message)."""
+from __future__ import annotations
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from cases.accounts import Role
+from cases.errors import CaseError, NotFoundError
+from cases.vocabulary import SideRole, SignerRole
+from casedocs.mail import MailError, mailer
+from casedocs.services import browser_signing as signing
+from casedocs.services import signing_pages
+from casedocs.services.desk import Desk
+from casedocs.services.enrolment import PassphraseLockedOut
+from casedocs.services.grants import CaseArea
+from signing import WrongPassphrase
+from signing.errors import SigningCoreError
+from web.access import case_access, current_grant
+from web.context import core, web_actor
+from web.portal import bp
+
+PARTY = (Role.PARTY,)
+SIDE_ROLES = (SignerRole.REPRESENTATIVE, SignerRole.MEMBER, SignerRole.AGENT)
+
+
+def _desk() -> Desk:
+    return core().desk(actor=web_actor())
+
+
+def _person(number: str) -> str | None:
+    with core().db.session() as session:
+        signer = signing.signer_of(session, current_user.account_id, number)
+        return signer.person_id if signer is not None else None
+
+
+@bp.get("/cases/<number>/signing")
+@case_access(CaseArea.RECORD, roles=PARTY)
+def signing_list(number: str) -> str:
+    """The documents awaiting this person's signature (and those signed or closed), or the way to enrol."""
+    person = _person(number)
+    with core().db.session() as session:
+        documents = signing.awaiting(session, number, person) if person else []
+        declined = signing.declines(session, number)
+    return render_template("portal/sign_list.html", number=number, person=person, documents=documents,
+                           declined=declined, enrolled_elsewhere=current_user.person_id is not None and person is None)
+
+
+@bp.route("/cases/<number>/signing/enrol", methods=["GET", "POST"])
+@case_access(CaseArea.RECORD, roles=PARTY)
+def enrol(number: str) -> Response | str:
+    """Choose a signing passphrase: the key is made on the server and encrypted with it."""
+    if current_user.person_id is not None:
+        return redirect(url_for("portal.signing_list", number=number))
+    sides = sorted(current_grant().sides)
+    values = {"name": request.form.get("name", ""), "role": request.form.get("role", ""),
+              "side": request.form.get("side", sides[0].value)}
+    problem = None
+    if request.method == "POST":
+        passphrase, again = request.form.get("passphrase", ""), request.form.get("passphrase_again", "")
+        try:
+            role, side = SignerRole(values["role"]), SideRole(values["side"])
+        except ValueError:
+            role = side = None  # type: ignore[assignment]
+        if role is None or role not in SIDE_ROLES or side not in sides:
+            problem = _("Choose the side you sign for and how you sign for it.")
+        elif passphrase != again:
+            problem = _("The two passphrases differ.")
+        else:
+            try:
+                desk = _desk()
+                with core().db.session() as session:
+                    signing.enrol(desk, session, current_user.account_id, number, side, role, values["name"],
+                                  passphrase)
+            except CaseError as error:
+                problem = _enrol_problem(str(error))
+            else:
+                flash(_("You are enrolled: your signing key was made and is locked with your passphrase. "
+                        "Keep the passphrase to yourself; nobody can recover it."), "success")
+                return redirect(url_for("portal.signing_list", number=number))
+    return render_template("portal/enrol.html", number=number, sides=sides, roles=SIDE_ROLES, values=values,
+                           problem=problem, minimum=signing.PASSPHRASE_MIN)
+
+
+def _enrol_problem(message: str) -> str:
+    if "at least" in message:
+        return _("A signing passphrase needs at least %(n)s characters.", n=signing.PASSPHRASE_MIN)
+    if "too common" in message:
+        return _("This passphrase is too common or too easy to guess: use several unrelated words.")
+    if "login password" in message:
+        return _("The signing passphrase must differ from your login password.")
+    if "full name" in message:
+        return _("Give your full name as it should appear on your certificate.")
+    return message
+
+
+@bp.get("/cases/<number>/signing/<id:document_id>")
+@case_access(CaseArea.RECORD, roles=PARTY)
+def sign(number: str, document_id: int) -> str:
+    """Every page of the revision to sign, the person's field framed, and the steps."""
+    person = _person(number)
+    if person is None:
+        abort(404)
+    try:
+        with core().db.session() as session:
+            page = signing.sign_page(session, number, person, current_user.account_id, document_id)
+    except NotFoundError:
+        abort(404)
+    pdf = core().store.get(page.sha256)
+    box = signing_pages.field_box(pdf, page.document.field)
+    minutes = int(signing.CODE_LIFETIME.total_seconds() // 60)
+    return render_template("portal/sign.html", number=number, page=page, pages=signing_pages.page_count(pdf),
+                           box=box, code_ready=page.code_sent_for == page.sha256, minutes=minutes,
+                           digits=signing.CODE_DIGITS)
+
+
+@bp.get("/cases/<number>/signing/<id:document_id>/pages/<sha256>/<int:page>.png")
+@case_access(CaseArea.RECORD, roles=PARTY)
+def sign_page_image(number: str, document_id: int, sha256: str, page: int) -> Response:
+    """One page of the document's latest revision as an image, the person's own field framed."""
+    person = _person(number)
+    if person is None:
+        abort(404)
+    try:
+        with core().db.session() as session:
+            shown = signing.sign_page(session, number, person, current_user.account_id, document_id)
+    except NotFoundError:
+        abort(404)
+    if sha256 != shown.sha256 or page < 1:
+        abort(404)
+    pdf = core().store.get(sha256)
+    try:
+        png = signing_pages.page_image(core().settings.data_dir / "page-images", sha256, pdf, page - 1,
+                                       signing_pages.field_box(pdf, shown.document.field))
+    except CaseError:
+        abort(404)
+    response = make_response(png)
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.post("/cases/<number>/signing/<id:document_id>/read")
+@case_access(CaseArea.RECORD, roles=PARTY)
+def sign_read(number: str, document_id: int) -> Response:
+    """Step 1: the person confirms having read this revision; a code is mailed to them."""
+    person = _person(number)
+    if person is None:
+        abort(404)
+    here = url_for("portal.sign", number=number, document_id=document_id)
+    if request.form.get("read") != "yes":
+        flash(_("Tick the box to confirm that you have read every page."), "error")
+        return redirect(here)
+    app = core()
+    try:
+        signing.send_code(_desk(), app.settings,
+                          mailer(app.settings), current_user.account_id, number, person, document_id,
+                          request.form.get("sha256", ""))
+    except NotFoundError:
+        abort(404)
+    except (CaseError, MailError) as error:
+        flash(_("No code was sent: %(reason)s", reason=_said(error)), "error")
+        return redirect(here)
+    flash(_("A code was mailed to %(email)s. Enter it below with your signing passphrase.",
+            email=current_user.email), "success")
+    return redirect(here + "#sign-h")
+
+
+@bp.post("/cases/<number>/signing/<id:document_id>/sign")
+@case_access(CaseArea.RECORD, roles=PARTY)
+def sign_submit(number: str, document_id: int) -> Response:
+    """Step 2: code and passphrase; the person's own field is signed on the latest revision."""
+    person = _person(number)
+    if person is None:
+        abort(404)
+    here = url_for("portal.sign", number=number, document_id=document_id)
+    app = core()
+    try:
+        done = signing.sign(_desk(), app.settings, mailer(app.settings), current_user.account_id, number, person,
+                            document_id, request.form.get("field", ""), request.form.get("code", ""),
+                            request.form.get("passphrase", ""))
+    except NotFoundError:
+        abort(404)
+    except WrongPassphrase:
+        flash(_("Wrong passphrase: nothing was signed. After several wrong passphrases each new try must wait."),
+              "error")
+        return redirect(here + "#sign-h")
+    except PassphraseLockedOut as locked:
+        flash(_("Too many wrong passphrases: nothing was signed. Try again after %(when)s UTC.",
+                when=f"{locked.retry_at:%Y-%m-%d %H:%M}"), "error")
+        return redirect(here + "#sign-h")
+    except signing.CodeRefused as refused:
+        flash(_("The code was not accepted: nothing was signed (%(reason)s).", reason=_said(refused)), "error")
+        return redirect(here + "#sign-h")
+    except (CaseError, SigningCoreError, MailError) as error:
+        flash(_("Nothing was signed: %(reason)s", reason=_said(error)), "error")
+        return redirect(here)
+    if done.frozen:
+        flash(_("Signed. Yours was the last signature: the document is frozen, and every signatory is sent "
+                "the final PDF by mail."), "success")
+    else:
+        flash(_("Signed. The document waits for the other signatures."), "success")
+    return redirect(here)
+
+
+@bp.post("/cases/<number>/signing/<id:document_id>/decline")
+@case_access(CaseArea.RECORD, roles=PARTY)
+def sign_decline(number: str, document_id: int) -> Response:
+    """Decline to sign this revision, with a reason: recorded, and the secretariat is told."""
+    person = _person(number)
+    if person is None:
+        abort(404)
+    here = url_for("portal.sign", number=number, document_id=document_id)
+    app = core()
+    try:
+        signing.decline(_desk(), app.settings, mailer(app.settings), number, person, document_id,
+                        request.form.get("reason", ""))
+    except NotFoundError:
+        abort(404)
+    except (CaseError, MailError) as error:
+        flash(_("Your refusal was not recorded: %(reason)s", reason=_said(error)), "error")
+        return redirect(here)
+    flash(_("Your refusal to sign and its reason are recorded; the secretariat has been told."), "success")
+    return redirect(here)
+
+
+def _said(error: Exception) -> str:
+    return str(error)
