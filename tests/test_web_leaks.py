@@ -82,3 +82,30 @@ def test_the_respondents_portal_page_names_nothing_withheld_from_it(app: Flask, 
             page = client.get(path, headers={"Accept-Language": language}).get_data(as_text=True)
             leaked = [marker for marker in MARKERS if marker in page]
             assert not leaked, (path, language, leaked)
+
+
+def test_the_respondents_token_lists_and_downloads_only_its_own_issued_renderings(
+        app: Flask, settings: Settings, number: str) -> None:
+    from cases.confidentiality.audiences import Audience
+    from cases.documents import record_version
+    from cases.lifecycle import VersionStatus
+
+    ids = {}
+    with App(settings, today=lambda: TODAY) as core, core.procedure() as proc:
+        case = proc.get_case(number)
+        for audience in (Audience.SECRETARIAT, Audience.RESPONDENT, Audience.APPLICANT):
+            ids[audience] = record_version(
+                proc.session, core.store, f"%PDF-1.7 for the {audience.value}".encode(), case_id=case.id,
+                instrument="acceptance_decision", subject=None, edition="en", version=1, format="pdf",
+                verification_code=f"LEAK-{audience.value[:4].upper()}", actor="test", status=VersionStatus.ISSUED,
+                audience=audience)
+        proc.session.flush()
+        ids = {audience: row.id for audience, row in ids.items()}
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {_token(settings, 'respondent@example.org')}"
+    listed = client.get(f"/api/v1/cases/{number}/documents").get_json()
+    files = [f["id"] for d in listed["documents"] for f in d["files"]]
+    assert files == [ids[Audience.RESPONDENT]]
+    assert client.get(f"/api/v1/cases/{number}/documents/files/{ids[Audience.RESPONDENT]}").status_code == 200
+    for other in (Audience.SECRETARIAT, Audience.APPLICANT):
+        assert client.get(f"/api/v1/cases/{number}/documents/files/{ids[other]}").status_code == 404

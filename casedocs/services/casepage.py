@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
 from cases import audit
+from cases.confidentiality.audiences import Audience
 from cases.errors import NotFoundError
 from cases.instruments import INSTRUMENTS, SigningMode, Subject, get_instrument, subject_text, subjects
 from cases.lifecycle import DocumentKind, DocumentState, VersionStage, VersionStatus
@@ -146,6 +147,7 @@ class FileVersion:
     size: int
     created_at: datetime
     created_by: str
+    audience: Audience  # whose rendering it is (issue 11)
 
 
 @dataclass(frozen=True)
@@ -185,11 +187,13 @@ class DeliveryLine:
 
 @dataclass(frozen=True)
 class DocumentView:
-    """One instrument for one matter in one edition: its files, deliveries and signatures."""
+    """One instrument for one matter in one edition for one audience: its files, deliveries and
+    signatures (each audience's renderings are a series of their own)."""
 
     instrument: str
     subject: Subject | None
     edition: str
+    audience: Audience
     files: list[FileVersion]      # newest version first, then format and revision
     signed: list[SignedView]      # per issued version, newest first
     deliveries: list[DeliveryLine]
@@ -333,25 +337,27 @@ _FILE_COLUMNS = (DocumentVersion.instrument, DocumentVersion.subject, DocumentVe
                  # FileVersion's fields, in its order
                  DocumentVersion.id, DocumentVersion.version, DocumentVersion.format, DocumentVersion.revision,
                  DocumentVersion.stage, DocumentVersion.status, DocumentVersion.verification_code,
-                 DocumentVersion.sha256, DocumentVersion.size, DocumentVersion.created_at, DocumentVersion.created_by)
+                 DocumentVersion.sha256, DocumentVersion.size, DocumentVersion.created_at, DocumentVersion.created_by,
+                 DocumentVersion.audience)
 
 
 def documents(session: Session, case: Case) -> list[DocumentView]:
     """The case's documents by instrument, matter and edition, in the registry's order: every stored
     file, the signatures of each issued version, and to whom the instrument was sent. Caller's session
     (two queries, and one for the slots' signers)."""
-    files: dict[tuple[str, str, str], list[FileVersion]] = defaultdict(list)
-    subjects_of: dict[tuple[str, str, str], Subject | None] = {}
+    files: dict[tuple[str, str, str, Audience], list[FileVersion]] = defaultdict(list)
+    subjects_of: dict[tuple[str, str, str, Audience], Subject | None] = {}
     # Columns, not ORM objects: a case may have hundreds of stored files, and the page only reads them.
     for row in session.execute(select(*_FILE_COLUMNS).where(DocumentVersion.case_id == case.id)):
         instrument, subject, edition, *fields = row
-        key = (instrument, subject_text(subject), edition)
+        file = FileVersion(*fields)
+        key = (instrument, subject_text(subject), edition, file.audience)
         subjects_of[key] = subject
-        files[key].append(FileVersion(*fields))
-    signed: dict[tuple[str, str, str], list[SignedView]] = defaultdict(list)
+        files[key].append(file)
+    signed: dict[tuple[str, str, str, Audience], list[SignedView]] = defaultdict(list)
     for document in session.scalars(select(SignedDocument).where(SignedDocument.case_id == case.id)
                                     .options(selectinload(SignedDocument.slots).selectinload(SignatureSlot.signer))):
-        key = (document.instrument, subject_text(document.subject), document.edition)
+        key = (document.instrument, subject_text(document.subject), document.edition, document.audience)
         signed[key].append(SignedView(
             document.id, document.version, document.kind, document.state, document.revision,
             [SlotView(s.field, s.signer.name, s.signer.person_id, s.signer.side, s.signed_at) for s in document.slots],
@@ -360,11 +366,13 @@ def documents(session: Session, case: Case) -> list[DocumentView]:
     for delivery in case.deliveries:
         sent[(delivery.instrument, subject_text(delivery.subject))].append(_delivery(delivery))
     order = {instrument: index for index, instrument in enumerate(INSTRUMENTS)}
-    views = [DocumentView(key[0], subjects_of[key], key[2],
+    views = [DocumentView(key[0], subjects_of[key], key[2], key[3],
                           sorted(rows, key=lambda f: (-f.version, f.format, f.revision)),
                           sorted(signed.get(key, []), key=lambda s: -s.version), sent.get(key[:2], []))
              for key, rows in files.items()]
-    return sorted(views, key=lambda v: (order.get(v.instrument, len(order)), subject_text(v.subject), v.edition))
+    audiences = list(Audience)
+    return sorted(views, key=lambda v: (order.get(v.instrument, len(order)), subject_text(v.subject),
+                                        audiences.index(v.audience), v.edition))
 
 
 def applicable(case: Case) -> list[Applicable]:

@@ -30,7 +30,7 @@ from docgen.errors import DocgenError
 from docgen.service import Request
 from casedocs.services.submissions import Answer
 from web import once
-from web.access import STAFF, case_access, current_grant
+from web.access import STAFF, case_access, current_grant, reader_audience
 from web.api import bp
 from web.api.common import documented, is_staff
 from web.api.errors import error_response, refusal
@@ -68,16 +68,16 @@ def documents(number: str) -> dict[str, Any]:
     Every instrument, matter and edition rendered for the case, with its stored files (each
     rendering and signing act's result, with its download URL), its signatures and its deliveries.
     Accounts other than the secretariat's see issued versions only."""
-    staff = is_staff()
+    staff, reader = is_staff(), reader_audience()
     with core().procedure(actor=web_actor()) as proc:
         views = casepage.documents(proc.session, proc.get_case(number))
         listed = []
         for view in views:
-            files = [f for f in view.files if casefiles.may_see(f.status, drafts=staff)]
+            files = [f for f in view.files if casefiles.may_see(f.status, f.audience, reader=reader)]
             if not files:
                 continue
             listed.append({"instrument": view.instrument, "subject": subject_text(view.subject) or None,
-                           "edition": view.edition, "files": [_file(number, f, staff) for f in files],
+                           "edition": view.edition, "audience": view.audience.value, "files": [_file(number, f, staff) for f in files],
                            "signed": [_signed(s) for s in view.signed],
                            "deliveries": [asdict(d) for d in view.deliveries]})
     return {"case": number, "documents": listed}
@@ -95,7 +95,7 @@ def download(number: str, file_id: int) -> Response:
     app = core()
     with app.db.session() as session:
         found = casefiles.document_file(session, app.store, current_grant().case_id, number, file_id,
-                                        drafts=is_staff())
+                                        reader=reader_audience())
     if found is None:
         return error_response(404, f"no file {file_id} in case {number}")
     return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name, as_attachment=True)

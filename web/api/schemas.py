@@ -211,11 +211,12 @@ class DeliveryOut(BaseModel):
 
 
 class DocumentOut(BaseModel):
-    """One instrument for one matter in one edition: its files, signatures and deliveries."""
+    """One instrument for one matter in one edition for one audience: its files, signatures and deliveries."""
 
     instrument: str
     subject: str | None
     edition: str
+    audience: str = Field(description="whose rendering: secretariat, applicant, respondent, support or public")
     files: list[FileOut]
     signed: list[SignedOut]
     deliveries: list[DeliveryOut]

@@ -12,6 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from cases.confidentiality.audiences import Audience
+from cases.confidentiality.audiences import Audience
 from cases.errors import CaseError
 from cases.vocabulary import ExpertGroup, Path, ResourceKind, SignerRole, Stage
 from casedocs.services import casefiles, casepage, console, rosters
@@ -97,7 +98,8 @@ def file(number: str, file_id: int) -> Response:
     """A stored rendering or signed revision of the case's documents: PDFs shown in the browser."""
     app = core()
     with app.db.session() as session:
-        found = casefiles.document_file(session, app.store, current_grant().case_id, number, file_id, drafts=True)
+        found = casefiles.document_file(session, app.store, current_grant().case_id, number, file_id,
+                                           reader=Audience.SECRETARIAT)
     if found is None:
         abort(404)
     return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name,
