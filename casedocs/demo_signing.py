@@ -18,12 +18,13 @@ from casedocs.services import cosigning, enrolment, issuing, monitoring
 from casedocs.services.desk import Desk, latest, pki_dir
 from casedocs.services.rendering import Progress, file_name, write_manifest, write_paperwork
 from casedocs.services.verification import verify_pdf
+from cases.confidentiality.audiences import Audience
 from cases.errors import CaseError
 from cases.instruments import get_instrument, subject_text
 from cases.models import Case, SignedDocument
 from cases.vocabulary import SideRole, SignerRole
 from docgen.locale import Edition
-from docgen.service import Rendered
+from docgen.service import Rendered, Request
 
 DEMO_SECRETARIAT_PASSPHRASE = "demo secretariat passphrase — not for real keys"
 SIGNED_EDITIONS = (Edition.ZH, Edition.EN)
@@ -58,11 +59,30 @@ def write_signed_paperwork(app: App, numbers: list[str], out: Path,
 
         manifest = write_paperwork(docs, cases, out, after_case=seal_case, progress=progress)
     _cosign_and_monitor(app, desk, numbers[0])
+    sealed += _publish(app, desk, numbers[0], out)
     for document_id, folder, number, rendered in sealed:
         manifest["documents"].append(_signed_entry(app, desk, out, document_id, folder, number, rendered))
     (out / "ca.pem").write_bytes((pki_dir(app.settings.data_dir) / "ca" / "root.pem").read_bytes())
     write_manifest(out, manifest)
     return manifest
+
+
+# What the secretariat publishes of a case (PROCEDURE.md §4, 第四章第四节): its summary and its closure
+# report, each rendered for the public (no natural person named, nothing withheld from the public) and
+# sealed: the demo's register then lists the sample case with both to download.
+PUBLISHED = ("case_summary", "closure_report")
+
+
+def _publish(app: App, desk: Desk, number: str, out: Path) -> list[tuple[int, Path, str, Rendered]]:
+    published = []
+    with app.documents(actor="demo officer") as (proc, docs):
+        case = proc.get_case(number)
+        for instrument in PUBLISHED:
+            for edition in SIGNED_EDITIONS:
+                rendered = docs.render(case, Request(instrument, edition, None, audience=Audience.PUBLIC), ["pdf"])
+                document = issuing.seal_rendered(desk, proc.session, case, rendered)
+                published.append((document.id, Path(number) / "public", number, rendered))
+    return published
 
 
 def _enrol(desk: Desk, session: Session, case: Case) -> None:
@@ -107,5 +127,6 @@ def _signed_entry(app: App, desk: Desk, out: Path, document_id: int, folder: Pat
             "subject": subject_text(rendered.request.subject) or None,
             "lang": rendered.request.edition.value, "format": "pdf", "path": relative.as_posix(),
             "sha256": hashlib.sha256(data).hexdigest(), "version": rendered.version,
-            "verification_code": rendered.code, "signed": True, "document": document_id,
+            "verification_code": rendered.code, "audience": rendered.request.audience.value, "signed": True,
+            "document": document_id,
             "signatures": len(report.signatures), "frozen": report.frozen}

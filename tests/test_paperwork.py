@@ -111,7 +111,11 @@ def test_demo_seals_issued_instruments_and_co_signs_the_agreement(demo) -> None:
     data, out, manifest = demo
     signed = [d for d in manifest["documents"] if d.get("signed")]
     assert (out / "ca.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE")
-    by_key = {(d["case"], d["instrument"], d["lang"], d["subject"]): d for d in signed}
+    by_key = {(d["case"], d["instrument"], d["lang"], d["subject"]): d for d in signed
+              if d.get("audience", "secretariat") == "secretariat"}
+    published = {(d["instrument"], d["lang"]) for d in signed if d.get("audience") == "public"}
+    # what the register publishes (the sample case's summary and closure report), sealed for the public
+    assert published == {(i, lang) for i in ("case_summary", "closure_report") for lang in ("zh", "en")}
     agreement = by_key[("MVC-2025-0002", "agreement", "zh", None)]
     assert agreement["frozen"] and agreement["signatures"] == 5  # the seal and two signatories per side
     assert by_key[("MVC-2025-0002", "closure_report", "en", None)]["signatures"] == 3  # seal + two updates
