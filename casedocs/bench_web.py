@@ -14,6 +14,10 @@
    requests per client go first, uncounted. Figures: p50, p95 and the slowest latency, throughput,
    errors (any answer but 200, or no answer), and the CPU the server's processes and the clients
    used per request (the machine may be shared: CPU per request moves less than latency).
+   With the paperwork, last: `POST /api/v1/verify` of the sample's sealed, co-signed agreement, each
+   request from another visitor's address (as the reverse proxy passes it on; the server believes one
+   hop): many readers verifying one published instrument. The first verification of a file costs
+   pyHanko's work; later ones of the same bytes are answered from what was kept (web.public.verify).
 4. Where the time goes, in this process (one request at a time, after a warm-up, CPU time): the
    queries each page issues (counted with a SQLAlchemy event), the view (services, ORM and DB)
    and, inside it, the database's execute calls and the template rendering (Flask's template
@@ -87,6 +91,7 @@ class Setup:
     case_number: str
     totp_secret: str
     token: str
+    agreement: bytes | None = None  # the sample's sealed, co-signed agreement (with the paperwork)
 
 
 @dataclass(frozen=True)
@@ -94,6 +99,16 @@ class Page:
     label: str
     path: str
     api: bool = False  # sends the bearer token instead of the session cookie
+    body: bytes | None = None  # POSTed (multipart/form-data) when given
+    content_type: str = ""
+    # Each request from another visitor's address, as the service's reverse proxy passes it on
+    # (X-Forwarded-For, believed for one hop): what many readers verifying one published instrument
+    # look like; from one address the limit per address would answer 429 after ten.
+    many_visitors: bool = False
+
+    @property
+    def method(self) -> str:
+        return "GET" if self.body is None else "POST"
 
 
 @dataclass
@@ -125,11 +140,29 @@ class Result:
         return 1000 * seconds / self.requests if self.requests else float("nan")
 
 
-def pages(case_number: str) -> list[Page]:
+def pages(case_number: str, agreement: bytes | None = None) -> list[Page]:
     quoted = urllib.parse.quote(case_number)
-    return [Page("console dashboard", "/console/"), Page("console case page", f"/console/cases/{quoted}"),
-            Page("API case read", f"/api/v1/cases/{quoted}", api=True),
-            Page("register list", "/register"), Page("register case page", f"/register/{quoted}")]
+    found = [Page("console dashboard", "/console/"), Page("console case page", f"/console/cases/{quoted}"),
+             Page("API case read", f"/api/v1/cases/{quoted}", api=True),
+             Page("register list", "/register"), Page("register case page", f"/register/{quoted}")]
+    if agreement is not None:
+        body, content_type = multipart_file("file", "agreement.pdf", agreement)
+        found.append(Page("verify the agreement", "/api/v1/verify", body=body, content_type=content_type,
+                          many_visitors=True))
+    return found
+
+
+def multipart_file(field: str, name: str, data: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body holding one file, and its Content-Type."""
+    boundary = "casedocs-bench-boundary"
+    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n"
+            "Content-Type: application/pdf\r\n\r\n").encode()
+    return head + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def visitor(number: int) -> str:
+    """The address of the bench's `number`th visitor (documentation range 198.18.0.0/15)."""
+    return f"198.18.{(number // 250) % 250}.{number % 250 + 1}"
 
 
 # -- setup and server ---------------------------------------------------------------------------
@@ -167,7 +200,9 @@ def prepare(data_dir: Path, plan: Plan, echo: Echo) -> Setup:
     token = _casedocs("user", "token", OFFICER, "--data", str(data_dir)).strip().splitlines()[-1]
     echo(f"setup: demo {'with its paperwork ' if plan.paperwork else ''}and accounts in "
          f"{time.perf_counter() - started:.0f} s; sample case {sample.group(1)}")
-    return Setup(data_dir, sample.group(1), key.group(1), token)
+    agreement = data_dir.parent / f"{data_dir.name}-paperwork" / sample.group(1) / "signed" / "zh" / "agreement.pdf"
+    return Setup(data_dir, sample.group(1), key.group(1), token,
+                 agreement.read_bytes() if plan.paperwork and agreement.is_file() else None)
 
 
 def free_port() -> int:
@@ -206,8 +241,11 @@ def server(setup: Setup, workers: int, threads: int, log: Path) -> Iterator[Serv
     command = [sys.executable, "-c", "from casedocs.cli import main; main()", "serve", "--demo",
                "--data", str(setup.data_dir), "--host", HOST, "--port", str(port), "--workers", str(workers),
                "--threads", str(threads)]
+    # Behind one reverse proxy, as the service runs (its X-Forwarded-For believed): the bench's
+    # visitors to the public pages each come from their own address (Page.many_visitors).
+    environment = {**os.environ, "CASEDOCS_PROXY_HOPS": "1"}
     with open(log, "wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=environment)
     try:
         deadline = time.monotonic() + 60
         while not _healthy(port):
@@ -287,16 +325,23 @@ def sign_in(port: int, setup: Setup) -> tuple[str, float]:
 # -- load -----------------------------------------------------------------------------------------
 
 class _Client:
-    """One keep-alive connection; a GET is retried once when the server had closed an idle connection."""
+    """One keep-alive connection; a request is retried once when the server had closed an idle connection."""
 
-    def __init__(self, port: int, headers: dict[str, str]) -> None:
-        self.port, self.headers = port, headers
+    def __init__(self, port: int, headers: dict[str, str], number: int = 0) -> None:
+        self.port, self.headers, self.number = port, headers, number  # number: whose visitor addresses
         self.connection = http.client.HTTPConnection(HOST, port, timeout=60)
+        self.sent = 0
 
-    def get(self, path: str) -> int:
+    def send(self, page: Page) -> int:
+        headers = dict(self.headers)
+        if page.body is not None:
+            headers["Content-Type"] = page.content_type
+        if page.many_visitors:
+            self.sent += 1
+            headers["X-Forwarded-For"] = visitor(self.number * 100_000 + self.sent)
         for attempt in (1, 2):
             try:
-                self.connection.request("GET", path, headers=self.headers)
+                self.connection.request(page.method, page.path, body=page.body, headers=headers)
                 response = self.connection.getresponse()
                 response.read()
                 return response.status
@@ -320,8 +365,8 @@ def load(server: Server, page: Page, headers: dict[str, str], plan: Plan, client
     ready = threading.Barrier(clients + 1)
     deadline = [0.0]
 
-    def work() -> None:
-        client = _Client(port, headers)
+    def work(number: int) -> None:
+        client = _Client(port, headers, number)
         try:
             for _ in range(2):  # warm-up: connections open, every worker has served the page
                 _one(client, None)
@@ -339,7 +384,7 @@ def load(server: Server, page: Page, headers: dict[str, str], plan: Plan, client
     def _one(client: _Client, into: Result | None) -> None:
         started = time.perf_counter()
         try:
-            status, problem = client.get(page.path), ""
+            status, problem = client.send(page), ""
         except (OSError, http.client.HTTPException) as error:
             status, problem = 0, f"{type(error).__name__}: {error}"
         elapsed = time.perf_counter() - started
@@ -352,7 +397,7 @@ def load(server: Server, page: Page, headers: dict[str, str], plan: Plan, client
                 into.errors += 1
                 into.first_error = into.first_error or problem or f"HTTP {status}"
 
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(clients)]
+    threads = [threading.Thread(target=work, args=(number,), daemon=True) for number in range(clients)]
     for thread in threads:
         thread.start()
     ready.wait()  # every client warmed up
@@ -399,7 +444,7 @@ def run(echo: Echo, data_dir: Path | None = None, *, quick: bool = False, worker
                  f"slows every figure); {CLIENTS} concurrent clients, keep-alive, each sending its next request "
                  f"when answered; up to {plan.requests} requests or {plan.seconds:.0f} s per page after a warm-up")
             results = []
-            for page in pages(setup.case_number):
+            for page in pages(setup.case_number, setup.agreement):
                 auth = {"Authorization": f"Bearer {setup.token}"} if page.api else {"Cookie": cookie}
                 results.append(load(running, page, {**auth, "Accept-Language": ACCEPT_LANGUAGE}, plan))
         report(results, echo)

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from casedocs.bench_web import ACCEPT_LANGUAGE, DEMO_PASSWORD, OFFICER, BenchError, Echo, Page, Plan, Setup, pages
+from casedocs.bench_web import (ACCEPT_LANGUAGE, DEMO_PASSWORD, OFFICER, BenchError, Echo, Page, Plan, Setup, pages,
+                                 visitor)
 
 
 @dataclass
@@ -88,14 +89,17 @@ def breakdown(setup: Setup, cookie: str, plan: Plan) -> tuple[list[Breakdown], l
     from web.pagecache import kept_pages
 
     meter = _Meter()
-    app = _metered_app(dataclasses.replace(Settings.load(setup.data_dir), secure_cookies=False), meter)
+    # proxy_hops=1 as the bench's server: the verification's visitors come from their own addresses
+    app = _metered_app(dataclasses.replace(Settings.load(setup.data_dir), secure_cookies=False, proxy_hops=1), meter)
     found: list[Breakdown] = []
     try:
         client = app.test_client()
         for pair in cookie.split("; "):
             name, _, value = pair.partition("=")
             client.set_cookie(name, value)
-        for page, built in ((page, built) for page in pages(setup.case_number) for built in (False, True)):
+        visitors = 0
+        for page, built in ((page, built) for page in pages(setup.case_number, setup.agreement)
+                            for built in (False, True)):
             headers = {"Accept-Language": ACCEPT_LANGUAGE,
                        **({"Authorization": f"Bearer {setup.token}"} if page.api else {})}
             row = Breakdown(page, built)
@@ -104,7 +108,11 @@ def breakdown(setup: Setup, cookie: str, plan: Plan) -> tuple[list[Breakdown], l
                     kept_pages(app).clear()
                 meter.reset()
                 started = time.process_time()
-                response = client.get(page.path, headers=headers)
+                if page.many_visitors:
+                    visitors += 1
+                    headers["X-Forwarded-For"] = visitor(visitors)
+                response = client.open(page.path, method=page.method, data=page.body, headers=headers,
+                                       content_type=page.content_type or None)
                 spent = time.process_time() - started
                 if response.status_code != 200:
                     raise BenchError(f"{page.path} answered {response.status_code} in this process")

@@ -327,19 +327,24 @@ def test_the_verifier_answers_503_with_retry_after_while_every_slot_is_busy(app:
                                                                            documents: Documents) -> None:
     folder = documents.prepared.data / "verify-slots"
     folder.mkdir(exist_ok=True)
+    never_seen = documents.latest + b"%% a file no one has uploaded yet\n"
+    assert upload_api(client(app), documents.latest)[0] == 200  # verified once, its answer kept
     held = [open(folder / f"{n}.lock", "a+b") for n in range(verifier_slots())]
     try:
         for handle in held:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        status, page = upload_page(client(app), documents.latest)
+        status, page = upload_page(client(app), never_seen)
         assert status == 503 and "busy" in page
-        answer = client(app).post("/api/v1/verify", data={"file": (io.BytesIO(documents.latest), "a.pdf")},
+        answer = client(app).post("/api/v1/verify", data={"file": (io.BytesIO(never_seen), "a.pdf")},
                                   content_type="multipart/form-data")
         assert answer.status_code == 503 and answer.headers["Retry-After"] == "2"
+        # the same file as before: its kept answer, no slot needed
+        status, body = upload_api(client(app), documents.latest)
+        assert status == 200 and body["verdict"] == "valid"
     finally:
         for handle in held:
             handle.close()
-    assert upload_api(client(app), documents.latest)[0] == 200
+    assert upload_api(client(app), never_seen)[0] == 200
 
 
 def test_the_verification_routes_are_public_and_in_the_openapi_document(app: Flask) -> None:

@@ -315,6 +315,19 @@ def by_code(session: Session, code: str) -> CodeRecord | None:
 # How many verifications may run at once on this machine, across every web worker and job thread:
 # half the cores (at least one), so that the pages always have the other half (issue 13: verification
 # is CPU-bound and must not starve the pages).
+def trust_fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """What a verification's answer depends on besides the file and the record: the public trust
+    material of the data directory (the CA, trusted roots, CRLs, chains) by name, size and time. An
+    answer kept for a file is good while this and the record's revision stay the same. No session."""
+    directory = pki_dir(data_dir)
+    found = []
+    for folder in ("ca", "trust", "crl", "chains"):
+        for path in sorted((directory / folder).glob("*.pem")):
+            stat = path.stat()
+            found.append((f"{folder}/{path.name}", stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
 def verifier_slots() -> int:
     return max(1, (os.cpu_count() or 1) // 2)
 

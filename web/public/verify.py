@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import time
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +29,7 @@ from werkzeug.wrappers import Response
 
 from cases.documents import normalise_code
 from cases.vocabulary import SideRole, SignerRole
+from casedocs.services import console
 from casedocs.services.desk import SigningError
 from casedocs.services.verification import (
     MAX_VERIFY_BYTES,
@@ -35,9 +37,11 @@ from casedocs.services.verification import (
     UploadCheck,
     by_code,
     check_upload,
+    trust_fingerprint,
     verifier_slot,
 )
 from web.access import public
+from web.pagecache import pages
 from web.context import core
 from web.extensions import csrf, limiter
 from web.i18n import label
@@ -104,7 +108,19 @@ def read_form(field: str = "file") -> tuple[bytes | None, str, str]:
 
 
 def verify_upload(data: bytes) -> UploadCheck:
-    """Verify in one of the machine's verification slots, or refuse (503) while they are all busy."""
+    """The answer for these bytes: kept from an earlier upload of the same file while nothing it
+    depends on has moved (the trust material, the record's revision; at most web.pagecache's time),
+    else verified in one of the machine's verification slots, or refused (503) while they are all
+    busy. A published instrument is verified by many readers: the second costs a hash, not 0.1 s of
+    a core that the pages need."""
+    app = core()
+    with app.db.session() as session:
+        revision = console.revision(session)
+    key = ("verify", hashlib.sha256(data).hexdigest(), trust_fingerprint(app.settings.data_dir), revision)
+    return pages().get_or_build(key, lambda: (_verified(data), True))
+
+
+def _verified(data: bytes) -> UploadCheck:
     app = core()
     with verifier_slot(app.settings.data_dir) as slot:
         if not slot:
