@@ -135,7 +135,7 @@ class App:
         a PDF is first converted: issuing a continuation report is rare)."""
         return Rendering(self.store, self.templates, instance_key(self.settings.data_dir), self.today,
                          _PoolOnDemand(self) if pdf else None, self.settings.hant_variant,
-                         DirectoryCache(self.settings.data_dir / "render-cache"))
+                         DirectoryCache(self.settings.data_dir / "render-cache"), self.settings.public_url)
 
     @contextmanager
     def documents(self, *, pdf: bool = True, actor: str | None = None) -> Iterator[tuple[Procedure, DocumentService]]:

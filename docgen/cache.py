@@ -88,8 +88,8 @@ class DirectoryCache:
             raise
 
 
-_RENDERING_CODE = ("render.py", "editions.py")
-_RENDERING_LIBRARIES = ("docxtpl", "python-docx", "docxcompose", "jinja2", "lxml")
+_RENDERING_CODE = ("render.py", "editions.py", "qr.py")
+_RENDERING_LIBRARIES = ("docxtpl", "python-docx", "docxcompose", "jinja2", "lxml", "segno")
 
 
 @lru_cache(maxsize=1)

@@ -42,6 +42,16 @@ class Margins:
 
 TEMPLATE_MARGINS = Margins()
 
+# -- the footer ----------------------------------------------------------------------------------
+# Every page's footer prints the reference, the verification code and, right after the code, the QR
+# code of its verification page (issue 13, docgen.qr), then "page X of Y". The footer writes the QR
+# code as this name ({{ verification_qr }}); rendering puts there the image of doc.verification_url.
+VERIFICATION_QR = "verification_qr"
+# The QR code's printed side. It sits on the footer's line, in the 1.2 cm between the footer's
+# distance from the page edge (1.4 cm) and the bottom margin (2.6 cm): the footer does not grow
+# into the text, so no page breaks elsewhere and the signing anchors stay where they were.
+VERIFICATION_QR_CM = 1.0
+
 # -- anchors ---------------------------------------------------------------------------------------
 # Runs of white 1 pt text that print nothing but survive rendering, so the signing module finds
 # them in the PDF at the start of their line:
@@ -124,6 +134,8 @@ __all__ = [
     "SIG_MIN_W",
     "TEMPLATE_MARGINS",
     "TEMPLATE_SIGNATORY_ANCHOR_RE",
+    "VERIFICATION_QR",
+    "VERIFICATION_QR_CM",
     "sig_anchor",
     "template_signatory_anchor",
 ]

@@ -25,8 +25,10 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.oxml.section import CT_SectPr
 from docx.parts.hdrftr import FooterPart, HeaderPart
+from docx.parts.story import StoryPart
 from docx.shared import Pt
 from lxml import etree
 
@@ -164,6 +166,18 @@ def _end_section_here(document: DocxDocument) -> None:
     document.paragraphs[-1]._p.get_or_add_pPr()._insert_sectPr(deepcopy(closing))
 
 
+def _copy_pictures(original: Part, part: StoryPart, element: etree._Element) -> None:
+    """The pictures of a copied header or footer, related to the copy. docxcompose's
+    add_referenced_parts follows r:id only; a picture names its image by r:embed, and without this
+    the English footer's QR code pointed at nothing (LibreOffice drew an empty frame)."""
+    for blip in element.iter(qn("a:blip")):
+        image_id = blip.get(qn("r:embed"))
+        if image_id is None:
+            continue
+        rid, _ = part.get_or_add_image(io.BytesIO(original.related_parts[image_id].blob))
+        blip.set(qn("r:embed"), rid)
+
+
 def _take_section(composer: Composer, source: DocxDocument) -> None:
     """The composed document's last section takes the section properties of `source` (the English
     rendering): its paper and margins, and copies of its headers and footers with the parts and
@@ -185,7 +199,8 @@ def _take_section(composer: Composer, source: DocxDocument) -> None:
         element = deepcopy(original.element)
         part = part_class(document.part.package.next_partname(template), original.content_type, element,
                           document.part.package)
-        composer.add_referenced_parts(original, part, element)  # pictures in a header, say
+        composer.add_referenced_parts(original, part, element)  # parts its r:id attributes name
+        _copy_pictures(original, part, element)  # the footer's QR code (issue 13)
         composer.add_styles(source, element)
         reference.set(qn("r:id"), document.part.relate_to(part, RT.HEADER if header else RT.FOOTER))
     if closing is not None:

@@ -43,7 +43,7 @@ from lxml import etree
 from cases.instruments import INSTRUMENTS, Instrument
 from cases.rules import RULES
 from docgen.context import InstrumentContext
-from docgen.contract import LANGUAGES
+from docgen.contract import LANGUAGES, VERIFICATION_QR
 from docgen.contract_check import W, anchor_problems, setup_problems
 from docgen.errors import TemplateError
 from docgen.render import jinja_env, render_docx
@@ -193,7 +193,9 @@ def _jinja(data: bytes, name: str) -> list[str]:
         tree = jinja_env(strict=True).parse(source)
     except jinja2.TemplateSyntaxError as error:
         return [f"Jinja syntax error: {error.message}" + _near(source, error.lineno)]
-    static = sorted(set(undefined_references(tree, stand_in_context())))
+    # Besides the context, rendering supplies the QR code of doc.verification_url (docgen.render).
+    supplied = {**stand_in_context(), VERIFICATION_QR: f"[{VERIFICATION_QR}]"}
+    static = sorted(set(undefined_references(tree, supplied)))
     problems = list(static)
     try:
         rendered = render_docx(data, stand_in_context(), name=name, strict=True)

@@ -28,6 +28,7 @@ from docgen.context import MECHANISM_ZH, ContextBuilder, Continuation, continuat
 from docgen.editions import bilingual, traditional_template
 from docgen.errors import DocgenError, TemplateError
 from docgen.locale import DEFAULT_HANT_VARIANT, Edition, Localizer
+from docgen.qr import DEFAULT_PUBLIC_URL, verification_url
 from docgen.render import render_docx
 
 FORMATS = ("docx", "pdf")
@@ -142,7 +143,8 @@ def _source_digests(sources: list[_Source]) -> tuple[str, str]:
 class DocumentService:
     def __init__(self, session: Session, store: BlobStore, templates: TemplateSet, key: bytes, actor: str,
                  today: Callable[[], date], converter: Converter | None = None, *,
-                 hant_variant: str = DEFAULT_HANT_VARIANT, cache: RenderCache | None = None) -> None:
+                 hant_variant: str = DEFAULT_HANT_VARIANT, cache: RenderCache | None = None,
+                 public_url: str = DEFAULT_PUBLIC_URL) -> None:
         self.session = session
         self.store = store
         self.templates = templates
@@ -152,6 +154,9 @@ class DocumentService:
         self.converter = converter
         self.hant_variant = hant_variant
         self.cache = cache  # None: every render is a new version (no reuse of an unchanged one)
+        # Where the service is reached (Settings.public_url): every footer's QR code leads to
+        # <public_url>/verify/<code> (issue 13). In the context, so a new URL is a cache miss.
+        self.public_url = public_url
 
     # -- what applies ----------------------------------------------------------------------
 
@@ -316,6 +321,7 @@ class DocumentService:
         builder = ContextBuilder(case, localizer, self.today(), shown, views.disclosures[audience])
         context = builder.shown.scrub(builder.build(request.instrument, request.subject, version=version,
                                                     verification_code=code,
+                                                    verification_url=verification_url(self.public_url, code),
                                                     continuation=request.continuation).as_data())
         canonical = json.dumps(context, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
         return _Source(lang, template, context, canonical)

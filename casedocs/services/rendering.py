@@ -17,6 +17,7 @@ from cases.models import Case
 from cases.store import BlobStore
 from docgen.cache import RenderCache
 from docgen.locale import DEFAULT_HANT_VARIANT
+from docgen.qr import DEFAULT_PUBLIC_URL
 from docgen.service import FORMATS, Converter, DocumentService, Rendered, Request, TemplateSet
 
 # (label, total) -> a context giving the function to call with each step done (a progress bar).
@@ -38,11 +39,13 @@ class Rendering:
     hant_variant: str = DEFAULT_HANT_VARIANT
     # Renderings already made: an unchanged record gives back its newest version (docgen.cache).
     cache: RenderCache | None = None
+    # Settings.public_url: the base of the verification page each footer's QR code leads to (issue 13).
+    public_url: str = DEFAULT_PUBLIC_URL
 
     def service(self, session: Session, actor: str) -> DocumentService:
         """The document service on `session`. Caller's session."""
         return DocumentService(session, self.store, self.templates, self.key, actor, self.today, self.converter,
-                               hant_variant=self.hant_variant, cache=self.cache)
+                               hant_variant=self.hant_variant, cache=self.cache, public_url=self.public_url)
 
 
 def render(docs: DocumentService, case: Case, request: Request, fmt: str) -> tuple[Rendered, bytes]:

@@ -70,9 +70,11 @@ class ContextBuilder:
         self.shown = Shown(view if view is not None else secretariat_view(case, today), loc)
 
     def build(self, instrument_id: str, subject: Subject | None = None, *, version: int = 1,
-              verification_code: str = "", continuation: Continuation | None = None) -> InstrumentContext:
+              verification_code: str = "", verification_url: str = "",
+              continuation: Continuation | None = None) -> InstrumentContext:
         """The context for `subject` (None: the case as a whole, or the latest matter of an
-        instrument issued per matter)."""
+        instrument issued per matter). `verification_url` is the page the printed code leads to
+        (docgen.qr.verification_url); without one the footer prints the code alone."""
         instrument = get_instrument(instrument_id)
         if continuation is not None and subject is None:
             subject = continuation.subject
@@ -95,7 +97,7 @@ class ContextBuilder:
                                                                                f"Secretariat of the {MECHANISM_EN}"),
                                     procedural_rules=loc.pick("《采矿业和矿产价值链调解磋商机制程序文件》",
                                                               "the Procedural Rules of the Mechanism")),
-            doc=self._doc(instrument, subject, version, verification_code),
+            doc=self._doc(instrument, subject, version, verification_code, verification_url),
             case=self._case_view(),
             applicant=applicant,
             respondent=respondent,
@@ -136,14 +138,14 @@ class ContextBuilder:
     def _field(self, field: RecordField) -> str:
         return self.shown.free(ItemRef.record_field(field))
 
-    def _doc(self, instrument: Instrument, subject: Subject | None, version: int, code: str) -> DocView:
+    def _doc(self, instrument: Instrument, subject: Subject | None, version: int, code: str, url: str) -> DocView:
         loc = self.loc
         reference = f"{self.case.number}/{instrument.id.value}" + (f"/{subject.id}" if subject else "")
         issued_on = instrument.act_date(self.case, subject) or self.today
         return DocView(id=instrument.id.value, title=loc.pick(instrument.zh, instrument.en), title_zh=instrument.zh,
                        title_en=instrument.en, issue_date=loc.date(issued_on), lang=loc.lang, reference=reference,
                        verification_code=code, version=version, subject=subject_text(subject),
-                       co_signed=instrument.co_signed)
+                       co_signed=instrument.co_signed, verification_url=url)
 
     def _case_view(self) -> CaseView:
         case, loc = self.case, self.loc

@@ -31,6 +31,9 @@ class DocView:
     version: int
     subject: str
     co_signed: bool
+    # The page the code and the QR code beside it lead to: <public url>/verify/<code> (issue 13,
+    # docgen.qr). Part of the context, so a new public URL is a new rendering (docgen.cache).
+    verification_url: str = ""
 
 
 @dataclass(frozen=True)

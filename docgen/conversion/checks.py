@@ -55,10 +55,15 @@ def pdf_filter_data(pdfa: bool) -> dict[str, int | bool]:
     itself. For plain PDF the standard 14 fonts would otherwise stay external.
     (Measured: PDF/A costs no more than plain PDF, and leaving out the tags
     saves nothing either; loading the DOCX is the larger half of a conversion.)
+
+    Pictures are kept as they are: the only one is the footer's QR code (issue 13), 1 cm wide,
+    which LibreOffice would otherwise resample to 300 dpi and store as JPEG — 3.6 pixels per
+    module, blurred at their edges. Lossless, it stays a sharp 1-bit symbol (and smaller).
     """
+    pictures: dict[str, int | bool] = {"UseLosslessCompression": True, "ReduceImageResolution": False}
     if pdfa:
-        return {"SelectPdfVersion": 2}
-    return {"EmbedStandardFonts": True}
+        return {"SelectPdfVersion": 2, **pictures}
+    return {"EmbedStandardFonts": True, **pictures}
 
 
 def pdf_filter_json(pdfa: bool) -> str:
