@@ -10,6 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from cases.accounts import Role
+from cases.documents import record_version
+from cases.jobs import Job
+from cases.lifecycle import VersionStatus
 from cases.models import AuditEvent
 from cases.vocabulary import SideRole
 from casedocs.app import App
@@ -30,6 +33,14 @@ def settings(tmp_path: Path) -> Settings:
 def test_an_officer_supplies_a_missing_translation_from_the_worklist(settings: Settings) -> None:
     with App(settings, today=lambda: TODAY) as core, core.procedure() as proc:
         number = file_confidential_case(proc, received_on="2026-11-20").number
+    with App(settings, today=lambda: TODAY) as core, core.procedure() as proc:
+        case = proc.get_case(number)
+        for edition, status, version in (("zh", VersionStatus.DRAFT, 1), ("en", VersionStatus.DRAFT, 1),
+                                         ("bilingual", VersionStatus.DRAFT, 1), ("bilingual", VersionStatus.ISSUED, 2)):
+            record_version(proc.session, core.store, f"%PDF {edition} v{version}".encode(), case_id=case.id,
+                           instrument="application_form", subject=None, edition=edition, version=version,
+                           verification_code=f"TRAN-{edition[:2].upper()}{version}", format="pdf", actor="test",
+                           status=status)
     secret = add_account(settings, "officer@example.org", Role.OFFICER, totp=True)
     with web_app(settings, start_jobs=False, today=lambda: TODAY) as app:
         officer = app.test_client()
@@ -51,6 +62,11 @@ def test_an_officer_supplies_a_missing_translation_from_the_worklist(settings: S
             "csrf_token": csrf_of(after), "case": number, "item": "claim:0", "language": "zh", "text": "  "})
         assert empty.status_code == 422 and "Write the translation before saving it." in empty.get_data(as_text=True)
     with App(settings) as core, core.db.session() as db:
+        queued = [job.params for job in db.scalars(select(Job).where(Job.case_number == number))]
+        # the zh draft is rendered again with the Chinese translation; the en draft prints no Chinese,
+        # and the bilingual document's newest version is issued: neither is touched
+        assert queued == [{"case": number, "instrument": "application_form", "subject": "", "edition": "zh",
+                           "audience": "secretariat"}]
         [event] = db.scalars(select(AuditEvent).where(AuditEvent.chain == number,
                                                       AuditEvent.action == "translation_added")).all()
         assert event.actor.startswith("officer@example.org (web ")

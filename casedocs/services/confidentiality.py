@@ -9,6 +9,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from cases.confidentiality.audiences import Audience
 from cases.confidentiality.disclosure import Disclosure, disclosure
 from cases.confidentiality.items import ItemRef
@@ -16,7 +19,9 @@ from cases.confidentiality.languages import Language
 from cases.confidentiality.release import Released, release_due
 from cases.confidentiality.translations import Pending, add_translation, pending, translations_of
 from cases.errors import InvalidInputError
-from cases.models import Case, Translation
+from cases.instruments import subject_text
+from cases.lifecycle import VersionStatus
+from cases.models import Case, DocumentVersion, Translation
 from cases.procedure import Procedure
 
 MAX_TEXT_FILE_BYTES = 1_000_000
@@ -69,3 +74,31 @@ def read_text_file(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInputError(f"{path} is not UTF-8 text") from None
+
+
+# The editions that print a free text's version in each language (the bilingual edition prints both).
+_EDITIONS_OF = {Language.ZH: ("zh", "zh-Hant", "bilingual"), Language.EN: ("en", "bilingual")}
+
+
+def drafts_printing(session: Session, number: str, language: Language) -> list[dict[str, str]]:
+    """The case's documents whose newest version is a draft in an edition that prints `language`: what
+    a new translation into it makes out of date (issue 11: supplying a translation re-renders the drafts
+    affected, and never touches an issued version). One entry per instrument, matter, edition and
+    audience, as a rendering job takes it; a draft the translation does not change renders back to the
+    same version (the render cache). Caller's session."""
+    rows = session.execute(
+        select(DocumentVersion.instrument, DocumentVersion.subject, DocumentVersion.edition,
+               DocumentVersion.audience, DocumentVersion.version, DocumentVersion.status)
+        .join(Case, Case.id == DocumentVersion.case_id)
+        .where(Case.number == number, DocumentVersion.format == "pdf",
+               DocumentVersion.edition.in_(_EDITIONS_OF[language]))).all()
+    newest: dict[tuple[str, str, str, Audience], tuple[int, VersionStatus]] = {}
+    for instrument, subject, edition, audience, version, status in rows:
+        key = (instrument, subject_text(subject), edition, audience)
+        if key not in newest or version > newest[key][0]:
+            newest[key] = (version, status)
+    return [{"case": number, "instrument": instrument, "subject": subject, "edition": edition,
+             "audience": audience.value}
+            for (instrument, subject, edition, audience), (_, status) in sorted(newest.items(), key=str)
+            if status is VersionStatus.DRAFT]
+
