@@ -22,6 +22,7 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -106,12 +107,29 @@ class Signed:
 
 # --- enrolment ------------------------------------------------------------------------------------
 
-def passphrase_problem(passphrase: str, hints: list[str]) -> str | None:
+class EnrolmentProblem(Enum):
+    """Why a browser enrolment is refused: a page names each in its own language."""
+
+    TOO_SHORT = "a signing passphrase needs at least the minimum number of characters"
+    TOO_COMMON = "this passphrase is too common or too easy to guess: use several unrelated words"
+    LOGIN_PASSWORD = "the signing passphrase must differ from your login password"
+    NAME = "give your full name as it should appear on your certificate"
+
+
+class EnrolmentRefused(InvalidInputError):
+    """An enrolment refused for one of EnrolmentProblem's reasons (the message is its English text)."""
+
+    def __init__(self, problem: EnrolmentProblem) -> None:
+        super().__init__(problem.value)
+        self.problem = problem
+
+
+def passphrase_problem(passphrase: str, hints: list[str]) -> EnrolmentProblem | None:
     """Why this signing passphrase is refused (too short, common or guessable), or None. No session."""
     if len(passphrase) < PASSPHRASE_MIN:
-        return f"a signing passphrase needs at least {PASSPHRASE_MIN} characters"
+        return EnrolmentProblem.TOO_SHORT
     if zxcvbn(passphrase[:200], user_inputs=hints)["score"] < PASSPHRASE_MIN_SCORE:
-        return "this passphrase is too common or too easy to guess: use several unrelated words"
+        return EnrolmentProblem.TOO_COMMON
     return None
 
 
@@ -139,12 +157,12 @@ def enrol(desk: Desk, session: Session, account_id: int, number: str, side: Side
         raise InvalidInputError("a party signs as its side's representative, member or agent")
     name = " ".join(name.split())
     if not 2 <= len(name) <= 300:
-        raise InvalidInputError("give your full name as it should appear on your certificate")
+        raise EnrolmentRefused(EnrolmentProblem.NAME)
     problem = passphrase_problem(passphrase, [account.email, *account.email.split("@"), *name.split()])
     if problem:
-        raise InvalidInputError(problem)
+        raise EnrolmentRefused(problem)
     if account.password_hash and accounts.authenticate(session, account.email, passphrase) is not None:
-        raise InvalidInputError("the signing passphrase must differ from your login password")
+        raise EnrolmentRefused(EnrolmentProblem.LOGIN_PASSWORD)
     case = session.scalars(select(Case).where(Case.number == number)).one()
     signer = enrolment.enrol(desk, session, case, side, role, name, passphrase)
     account.person_id = signer.person_id

@@ -76,8 +76,10 @@ def enrol(number: str) -> Response | str:
                 with core().db.session() as session:
                     signing.enrol(desk, session, current_user.account_id, number, side, role, values["name"],
                                   passphrase)
+            except signing.EnrolmentRefused as refused:
+                problem = _enrol_problem(refused.problem)
             except CaseError as error:
-                problem = _enrol_problem(str(error))
+                problem = str(error)
             else:
                 flash(_("You are enrolled: your signing key was made and is locked with your passphrase. "
                         "Keep the passphrase to yourself; nobody can recover it."), "success")
@@ -86,16 +88,16 @@ def enrol(number: str) -> Response | str:
                            problem=problem, minimum=signing.PASSPHRASE_MIN)
 
 
-def _enrol_problem(message: str) -> str:
-    if "at least" in message:
-        return _("A signing passphrase needs at least %(n)s characters.", n=signing.PASSPHRASE_MIN)
-    if "too common" in message:
-        return _("This passphrase is too common or too easy to guess: use several unrelated words.")
-    if "login password" in message:
-        return _("The signing passphrase must differ from your login password.")
-    if "full name" in message:
-        return _("Give your full name as it should appear on your certificate.")
-    return message
+def _enrol_problem(problem: signing.EnrolmentProblem) -> str:
+    """The refusal in the page's language."""
+    return {
+        signing.EnrolmentProblem.TOO_SHORT: _("A signing passphrase needs at least %(n)s characters.",
+                                              n=signing.PASSPHRASE_MIN),
+        signing.EnrolmentProblem.TOO_COMMON: _("This passphrase is too common or too easy to guess: use several "
+                                               "unrelated words."),
+        signing.EnrolmentProblem.LOGIN_PASSWORD: _("The signing passphrase must differ from your login password."),
+        signing.EnrolmentProblem.NAME: _("Give your full name as it should appear on your certificate."),
+    }[problem]
 
 
 @bp.get("/cases/<number>/signing/<id:document_id>")
