@@ -296,3 +296,11 @@ def test_the_frozen_document_refuses_the_web_as_the_command_line(world: World) -
         with pytest.raises(Exception, match="already signed"):
             browser_signing.sign(core.desk(SECRET), core.settings, mailer(core.settings), account_id, NUMBER, person,
                                  world.document, world.fields[RESPONDENT], "000000", PASSPHRASES[RESPONDENT])
+
+
+def test_codes_asked_for_too_often_are_refused_before_any_mail(world: World) -> None:
+    """Last in this module: it spends the respondent's allowance (5 codes in 10 minutes)."""
+    client = _client(world, RESPONDENT)
+    page = f"/portal/cases/{NUMBER}/signing/{world.document}"
+    answers = [_post(client, page, page + "/read", {"read": "yes", "sha256": "0" * 64}) for _ in range(6)]
+    assert "Too many codes were asked for" in answers[-1]  # five at most, whatever was asked before

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from limits import parse_many
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -21,6 +22,7 @@ from casedocs.services.grants import CaseArea
 from signing import WrongPassphrase
 from signing.errors import SigningCoreError
 from web.access import case_access, current_grant
+from web.extensions import limiter
 from web.context import core, web_actor
 from web.portal import bp
 
@@ -37,6 +39,10 @@ def _person(number: str) -> str | None:
         signer = signing.signer_of(session, current_user.account_id, number)
         return signer.person_id if signer is not None else None
 
+
+# Codes mailed per account: a few resends are normal (a mail that does not arrive); more is someone
+# filling the person's mailbox or trying codes by asking for new ones.
+CODE_REQUESTS = parse_many("5/10 minutes;20/day")
 
 @bp.get("/cases/<number>/signing")
 @case_access(CaseArea.RECORD, roles=PARTY)
@@ -156,6 +162,9 @@ def sign_read(number: str, document_id: int) -> Response:
     here = url_for("portal.sign", number=number, document_id=document_id)
     if request.form.get("read") != "yes":
         flash(_("Tick the box to confirm that you have read every page."), "error")
+        return redirect(here)
+    if not all(limiter().limiter.hit(item, "signing-code", str(current_user.account_id)) for item in CODE_REQUESTS):
+        flash(_("Too many codes were asked for. Wait a few minutes, then ask again."), "error")
         return redirect(here)
     app = core()
     try:
