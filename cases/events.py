@@ -80,6 +80,10 @@ class AuditAction(StrEnum):
     CONFIDENTIALITY_RELEASED = "confidentiality_released"
     TRANSLATION_ADDED = "translation_added"
     PARTY_CONSENT = "party_consent"
+    ENROL_IN_BROWSER = "enrol_in_browser"
+    CONFIRM_READ_AND_SEND_CODE = "confirm_read_and_send_code"
+    SIGN_METHOD = "sign_method"
+    DECLINE_SIGNATURE = "decline_signature"
 
 
 # (zh, en) per action; `{name}` fields come from the event's detail (see cases.views.describe).
@@ -222,6 +226,14 @@ PHRASES: dict[AuditAction, tuple[str, str]] = {
         "{language_en} translation recorded for {item_en}"),
     AuditAction.PARTY_CONSENT: ("{side}在当事方门户表示同意：{what_zh}",
         "The {side} consented through the party portal: {what_en}"),
+    AuditAction.ENROL_IN_BROWSER: ("{account}在网页登记为{side}签署人（{role}）",
+        "{account} enrolled in the browser to sign for the {side} ({role})"),
+    AuditAction.CONFIRM_READ_AND_SEND_CODE: ("签署人{person}确认已阅读第{revision}版文书全部页面，验证码已发送",
+        "Signatory {person} confirmed reading every page of revision {revision}; a code was mailed"),
+    AuditAction.SIGN_METHOD: ("签署人{person}以签名口令和电子邮件验证码签署",
+        "Signatory {person} signed with the signing passphrase and an email code"),
+    AuditAction.DECLINE_SIGNATURE: ("{name}拒绝签署第{revision}版文书，理由：{reason}",
+        "{name} declined to sign revision {revision}: {reason}"),
 }
 
 
