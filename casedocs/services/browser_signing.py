@@ -28,7 +28,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
-from zxcvbn import zxcvbn  # type: ignore[import-untyped]
+from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # zxcvbn ships no type information
 
 from cases import audit
 from cases.accounts import Account, Role

@@ -60,7 +60,7 @@ def field_box(pdf: bytes, field: str) -> FieldBox | None:
             index = pages.index(page_ref.reference)
         except ValueError:
             return None
-        page = page_ref.get_object()  # type: ignore[no-untyped-call]
+        page = page_ref.get_object()  # type: ignore[no-untyped-call]  # pyHanko's generic objects are untyped
         box = [float(v) for v in page.get("/CropBox", page["/MediaBox"])]
         x0, y0, x1, y1 = [float(v) for v in widget["/Rect"]]
         width, height = box[2] - box[0], box[3] - box[1]

@@ -68,11 +68,9 @@ def enrol(number: str) -> Response | str:
     problem = None
     if request.method == "POST":
         passphrase, again = request.form.get("passphrase", ""), request.form.get("passphrase_again", "")
-        try:
-            role, side = SignerRole(values["role"]), SideRole(values["side"])
-        except ValueError:
-            role = side = None  # type: ignore[assignment]
-        if role is None or role not in SIDE_ROLES or side not in sides:
+        role = next((r for r in SignerRole if r.value == values["role"]), None)
+        side = next((s for s in SideRole if s.value == values["side"]), None)
+        if role is None or role not in SIDE_ROLES or side is None or side not in sides:
             problem = _("Choose the side you sign for and how you sign for it.")
         elif passphrase != again:
             problem = _("The two passphrases differ.")
