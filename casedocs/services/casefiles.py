@@ -43,8 +43,12 @@ def document_file(session: Session, store: BlobStore, case_id: int, number: str,
     if row is None or row.case_id != case_id or not may_see(row.status, row.audience, reader=reader):
         return None
     return StoredFile(store.get(row.sha256), MEDIA_TYPES.get(row.format, "application/octet-stream"),
-                      f"{number}-{row.instrument}-{row.edition}-v{row.version}r{row.revision}.{row.format}",
-                      row.format)
+                      download_name(number, row), row.format)
+
+
+def download_name(number: str, row: DocumentVersion) -> str:
+    """A stored file's name as a reader downloads it: case, instrument, edition, version and revision."""
+    return f"{number}-{row.instrument}-{row.edition}-v{row.version}r{row.revision}.{row.format}"
 
 
 def exhibit_file(session: Session, store: BlobStore, case_id: int, exhibit_id: int) -> StoredFile | None:

@@ -29,6 +29,7 @@ from cases.rules import Actor, get_rule
 from cases.tracker import status as deadline_status
 from cases.vocabulary import Channel, DeadlineStatus, ObligationStatus, SideRole, Stage
 from casedocs.services import confidentiality
+from casedocs.services.casefiles import download_name
 from casedocs.services.casepage import load_case
 from casedocs.services.console import Urgency, urgency
 
@@ -84,16 +85,12 @@ class PartyCase:
     documents: list[PartyDocument]
 
 
-def audience_of(side: SideRole) -> Audience:
-    return Audience.APPLICANT if side is SideRole.APPLICANT else Audience.RESPONDENT
-
-
 def party_case(proc: Procedure, number: str, side: SideRole, today: date, lang: str) -> PartyCase:
     """The case as `side` sees it today (brought up to today first, as every reading of a case is).
     `lang`: "zh" or "en", for the title."""
     case = load_case(proc.session, number)
     proc.advance(case, today)
-    view = confidentiality.view(proc, number, audience_of(side), today)
+    view = confidentiality.view(proc, number, Audience.of_side(side), today)
     rows = [_deadline(proc, d, side, today) for d in case.deadlines]
     ordered = sorted((r for r in rows if r.urgency is not None), key=lambda r: r.due_on) + \
         [r for r in rows if r.urgency is None]
@@ -120,7 +117,7 @@ def _documents(proc: Procedure, case: Case, side: SideRole) -> list[PartyDocumen
                                          DocumentVersion.verification_code, DocumentVersion.issued_at)
                                   .where(DocumentVersion.case_id == case.id, DocumentVersion.format == "pdf",
                                          DocumentVersion.status == VersionStatus.ISSUED,
-                                         DocumentVersion.audience == audience_of(side))
+                                         DocumentVersion.audience == Audience.of_side(side))
                                   .order_by(DocumentVersion.edition, DocumentVersion.version.desc(),
                                             DocumentVersion.revision.desc())).all()
     found = []
@@ -151,7 +148,7 @@ def open_document(proc: Procedure, number: str, side: SideRole, file_id: int, to
     case = load_case(proc.session, number)
     row = proc.session.get(DocumentVersion, file_id)
     if row is None or row.case_id != case.id or row.status is not VersionStatus.ISSUED or row.format != "pdf" \
-            or row.audience is not audience_of(side):
+            or row.audience is not Audience.of_side(side):
         raise NotFoundError(f"no file {file_id} for this side in {number}")
     deliveries = [d for d in case.deliveries
                   if d.addressee_side is side and d.instrument == row.instrument and d.subject == row.subject]
@@ -167,8 +164,7 @@ def open_document(proc: Procedure, number: str, side: SideRole, file_id: int, to
     store = proc.store
     if store is None:
         raise NotFoundError("no document store")
-    return Opened(store.get(row.sha256), f"{number}-{row.instrument}-{row.edition}-v{row.version}r{row.revision}.pdf",
-                  pending is not None)
+    return Opened(store.get(row.sha256), download_name(number, row), pending is not None)
 
 
 @dataclass(frozen=True)

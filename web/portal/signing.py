@@ -40,6 +40,14 @@ def _person(number: str) -> str | None:
         return signer.person_id if signer is not None else None
 
 
+def _signatory(number: str) -> str:
+    """The enrolled signatory this account is in the case, else 404 (as for a page that is not there)."""
+    person = _person(number)
+    if person is None:
+        abort(404)
+    return person
+
+
 # Codes mailed per account: a few resends are normal (a mail that does not arrive); more is someone
 # filling the person's mailbox or trying codes by asking for new ones.
 CODE_REQUESTS = parse_many("5/10 minutes;20/day")
@@ -108,9 +116,7 @@ def _enrol_problem(problem: signing.EnrolmentProblem) -> str:
 @case_access(CaseArea.RECORD, roles=PARTY)
 def sign(number: str, document_id: int) -> str:
     """Every page of the revision to sign, the person's field framed, and the steps."""
-    person = _person(number)
-    if person is None:
-        abort(404)
+    person = _signatory(number)
     try:
         with core().db.session() as session:
             page = signing.sign_page(session, number, person, current_user.account_id, document_id)
@@ -128,9 +134,7 @@ def sign(number: str, document_id: int) -> str:
 @case_access(CaseArea.RECORD, roles=PARTY)
 def sign_page_image(number: str, document_id: int, sha256: str, page: int) -> Response:
     """One page of the document's latest revision as an image, the person's own field framed."""
-    person = _person(number)
-    if person is None:
-        abort(404)
+    person = _signatory(number)
     try:
         with core().db.session() as session:
             shown = signing.sign_page(session, number, person, current_user.account_id, document_id)
@@ -154,9 +158,7 @@ def sign_page_image(number: str, document_id: int, sha256: str, page: int) -> Re
 @case_access(CaseArea.RECORD, roles=PARTY)
 def sign_read(number: str, document_id: int) -> Response:
     """Step 1: the person confirms having read this revision; a code is mailed to them."""
-    person = _person(number)
-    if person is None:
-        abort(404)
+    person = _signatory(number)
     here = url_for("portal.sign", number=number, document_id=document_id)
     if request.form.get("read") != "yes":
         flash(_("Tick the box to confirm that you have read every page."), "error")
@@ -183,9 +185,7 @@ def sign_read(number: str, document_id: int) -> Response:
 @case_access(CaseArea.RECORD, roles=PARTY)
 def sign_submit(number: str, document_id: int) -> Response:
     """Step 2: code and passphrase; the person's own field is signed on the latest revision."""
-    person = _person(number)
-    if person is None:
-        abort(404)
+    person = _signatory(number)
     here = url_for("portal.sign", number=number, document_id=document_id)
     app = core()
     try:
@@ -220,9 +220,7 @@ def sign_submit(number: str, document_id: int) -> Response:
 @case_access(CaseArea.RECORD, roles=PARTY)
 def sign_decline(number: str, document_id: int) -> Response:
     """Decline to sign this revision, with a reason: recorded, and the secretariat is told."""
-    person = _person(number)
-    if person is None:
-        abort(404)
+    person = _signatory(number)
     here = url_for("portal.sign", number=number, document_id=document_id)
     app = core()
     try:
