@@ -11,7 +11,6 @@ issued versions (the confidentiality issue will narrow that per audience, in cas
 from __future__ import annotations
 
 import io
-from dataclasses import asdict
 from typing import Any
 
 from flask import current_app, jsonify, send_file, url_for
@@ -52,12 +51,6 @@ def _file(number: str, item: casepage.FileVersion, staff: bool) -> dict[str, Any
             "created_by": item.created_by if staff else None, "url": file_url(number, item.id)}
 
 
-def _signed(view: casepage.SignedView) -> dict[str, Any]:
-    return {"id": view.id, "version": view.version, "kind": view.kind, "state": view.state, "revision": view.revision,
-            "slots": [asdict(slot) for slot in view.slots], "monitoring_slots": view.monitoring_slots,
-            "monitoring_used": view.monitoring_used, "sealed_at": view.sealed_at}
-
-
 @bp.get("/cases/<number>/documents")
 @case_access(CaseArea.RECORD)
 @bp.output(DocumentList)
@@ -78,8 +71,7 @@ def documents(number: str) -> dict[str, Any]:
                 continue
             listed.append({"instrument": view.instrument, "subject": subject_text(view.subject) or None,
                            "edition": view.edition, "audience": view.audience.value, "files": [_file(number, f, staff) for f in files],
-                           "signed": [_signed(s) for s in view.signed],
-                           "deliveries": [asdict(d) for d in view.deliveries]})
+                           "signed": view.signed, "deliveries": view.deliveries})
     return {"case": number, "documents": listed}
 
 

@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, RootModel
 from cases.confidentiality.audiences import Audience
 from cases.instruments import InstrumentId
 from cases.jobs import JobState
-from cases.lifecycle import DocumentKind, DocumentState, VersionStage, VersionStatus
+from cases.lifecycle import VersionStage, VersionStatus
 from cases.procedure import Action
-from cases.vocabulary import Channel, SideRole
+from casedocs.services.casepage import DeliveryLine, SignedView
 from docgen.locale import Edition
 
 
@@ -180,36 +180,6 @@ class FileOut(BaseModel):
     url: str = Field(description="where to download its bytes")
 
 
-class SlotOut(BaseModel):
-    field: str
-    signer: str
-    person_id: str
-    side: SideRole | None
-    signed_at: datetime | None
-
-
-class SignedOut(BaseModel):
-    id: int
-    version: int
-    kind: DocumentKind
-    state: DocumentState
-    revision: int
-    slots: list[SlotOut]
-    monitoring_slots: int
-    monitoring_used: int
-    sealed_at: datetime
-
-
-class DeliveryOut(BaseModel):
-    id: int
-    instrument: str
-    addressee: str
-    side: SideRole | None
-    channel: Channel
-    sent_on: date
-    delivered_on: date | None
-
-
 class DocumentOut(BaseModel):
     """One instrument for one matter in one edition for one audience: its files, signatures and deliveries."""
 
@@ -218,8 +188,9 @@ class DocumentOut(BaseModel):
     edition: str
     audience: str = Field(description="whose rendering: secretariat, applicant, respondent, support or public")
     files: list[FileOut]
-    signed: list[SignedOut]
-    deliveries: list[DeliveryOut]
+    # The service's own records (pydantic reads stdlib dataclasses): the API cannot restate them.
+    signed: list[SignedView]
+    deliveries: list[DeliveryLine]
 
 
 class DocumentList(BaseModel):
