@@ -118,7 +118,9 @@ class App:
     def procedure_on(self, session: Session, actor: str | None = None) -> Procedure:
         """The procedure in a session a service opened (e.g. monitoring.monitor records the update in
         the transaction that appends it to the reports)."""
-        return Procedure(session, self.calendar, actor or self.settings.actor, store=self.store, today=self.today)
+        proc = Procedure(session, self.calendar, actor or self.settings.actor, store=self.store, today=self.today)
+        proc.inquiry_answer_days = self.settings.inquiry_answer_days
+        return proc
 
     def pool(self) -> ConverterPool:
         """The warm LibreOffice pool, started on first use and kept until the app closes."""

@@ -144,7 +144,8 @@ def pages(case_number: str, agreement: bytes | None = None) -> list[Page]:
     quoted = urllib.parse.quote(case_number)
     found = [Page("console dashboard", "/console/"), Page("console case page", f"/console/cases/{quoted}"),
              Page("API case read", f"/api/v1/cases/{quoted}", api=True),
-             Page("register list", "/register"), Page("register case page", f"/register/{quoted}")]
+             Page("register list", "/register", many_visitors=True),
+             Page("register case page", f"/register/{quoted}", many_visitors=True)]
     if agreement is not None:
         body, content_type = multipart_file("file", "agreement.pdf", agreement)
         found.append(Page("verify the agreement", "/api/v1/verify", body=body, content_type=content_type,

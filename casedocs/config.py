@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cases.calendar import CalendarError, WorkingCalendar, load_calendar
+from cases.procedure.obligations import INQUIRY_ANSWER_DAYS
 from docgen.locale import DEFAULT_HANT_VARIANT, HANT_VARIANTS
 
 _REPO = Path(__file__).resolve().parent.parent
@@ -127,6 +128,9 @@ class Settings:
     mail_from: str = "casedocs@localhost"
     # Where the service is reached from outside: the base of the links mailed to people.
     public_url: str = "http://127.0.0.1:8000"
+    # Working days the secretariat takes to answer an obligee's inquiry (第五章第2条 sets no limit;
+    # cases.procedure.obligations).
+    inquiry_answer_days: int = INQUIRY_ANSWER_DAYS
 
     @classmethod
     def load(cls, data_dir: str | Path | None = None, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -162,6 +166,8 @@ class Settings:
             mail_from=env.get("CASEDOCS_MAIL_FROM") or "casedocs@localhost",
             public_url=(env.get("CASEDOCS_PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/"),
             proxy_hops=_not_negative(_int_env(env, "CASEDOCS_PROXY_HOPS", 0), "CASEDOCS_PROXY_HOPS"),
+            inquiry_answer_days=_positive(_int_env(env, "CASEDOCS_INQUIRY_ANSWER_DAYS", INQUIRY_ANSWER_DAYS),
+                                          "CASEDOCS_INQUIRY_ANSWER_DAYS"),
         )
 
     @property

@@ -227,7 +227,10 @@ def run_sample_case(proc: Procedure, sample_dir: FilePath = SAMPLE_DIR, *, reapp
     proc.record_monitoring_update(case, obligations[1].id, "Secretariat monitoring officer Li Na",
                                   ObligationStatus.FULFILLED, "Payments to all 212 households confirmed by "
                                   "receipts checked on site.", date(2026, 7, 15))
-    proc.record_inquiry(case, obligations[0].id, A, "What is the progress of the lining repair?", date(2026, 9, 1))
+    inquiry = proc.record_inquiry(case, obligations[0].id, A, "What is the progress of the lining repair?",
+                                  date(2026, 9, 1))
+    proc.answer_inquiry(case, inquiry.id, "The respondent reports the lining repaired and the trench under way; "
+                        "the next monitoring visit is in October.", date(2026, 9, 14))
     proc.record_monitoring_update(case, obligations[0].id, "Secretariat monitoring officer Li Na",
                                   ObligationStatus.IN_PROGRESS, "Lining repaired; trench 80% complete; two of "
                                   "three monthly samples within WHO guidance.", date(2026, 10, 20))

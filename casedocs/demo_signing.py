@@ -1,6 +1,7 @@
 """The demo's paperwork, sealed and signed: what a secretariat would issue for the sample cases.
 
-Every instrument the secretariat issues is sealed in zh and en; the agreement is co-signed by
+Every instrument the secretariat issues is sealed in zh and en; what the course delivered to a side is
+also sealed for that side (its own rendering, casedocs.services.delivering); the agreement is co-signed by
 two signatories per side and frozen; the closure report carries the two monitoring updates.
 The passphrases are the demo's own, printed by the demo: never use them for real keys.
 """
@@ -14,17 +15,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casedocs.app import App
-from casedocs.services import cosigning, enrolment, issuing, monitoring
+from casedocs.services import cosigning, delivering, enrolment, issuing, monitoring
 from casedocs.services.desk import Desk, latest, pki_dir
-from casedocs.services.rendering import Progress, file_name, write_manifest, write_paperwork
+from casedocs.services.rendering import Progress, file_name, write_manifest, write_paperwork, write_rendered
 from casedocs.services.verification import verify_pdf
 from cases.confidentiality.audiences import Audience
 from cases.errors import CaseError
-from cases.instruments import get_instrument, subject_text
+from cases.instruments import InstrumentId, get_instrument, subject_text
 from cases.models import Case, SignedDocument
 from cases.vocabulary import SideRole, SignerRole
 from docgen.locale import Edition
-from docgen.service import Rendered, Request
+from docgen.service import FORMATS, Rendered, Request
 
 DEMO_SECRETARIAT_PASSPHRASE = "demo secretariat passphrase — not for real keys"
 SIGNED_EDITIONS = (Edition.ZH, Edition.EN)
@@ -55,16 +56,38 @@ def write_signed_paperwork(app: App, numbers: list[str], out: Path,
                         get_instrument(rendered.request.instrument).issued_by_secretariat:
                     document = issuing.seal_rendered(desk, proc.session, case, rendered)
                     sealed.append((document.id, folder, case.number, rendered))
+            # What the course delivered to a side reached it as the side's own rendering, sealed for it
+            # (issue 11): issued here through the delivery service, as `casedocs deliver` does.
+            for file in delivering.seal_delivered(desk, proc.session, docs, case, SIGNED_EDITIONS):
+                if file.rendered is not None:
+                    sealed.append((file.document, folder / file.audience.value, case.number, file.rendered))
             return []
 
         manifest = write_paperwork(docs, cases, out, after_case=seal_case, progress=progress)
     _cosign_and_monitor(app, desk, numbers[0])
+    manifest["documents"] += _after_freeze(app, numbers[0], out)
     sealed += _publish(app, desk, numbers[0], out)
     for document_id, folder, number, rendered in sealed:
         manifest["documents"].append(_signed_entry(app, desk, out, document_id, folder, number, rendered))
     (out / "ca.pem").write_bytes((pki_dir(app.settings.data_dir) / "ca" / "root.pem").read_bytes())
     write_manifest(out, manifest)
     return manifest
+
+
+def _after_freeze(app: App, number: str, out: Path) -> list[dict[str, object]]:
+    """The instruments that apply only once the agreement is frozen (the signing record, 签署记录), in
+    every edition and format like the rest of the paperwork; their sealed copies for the sides were
+    issued by the freeze itself (cosigning.sign with a rendering)."""
+    entries: list[dict[str, object]] = []
+    with app.documents(actor="demo officer") as (proc, docs):
+        case = proc.get_case(number)
+        requests = [r for r in docs.requests_for(case) if r.instrument in AFTER_FREEZE]
+        for rendered in docs.render_many(case, requests, FORMATS):
+            entries += write_rendered(out, Path(number), number, rendered)
+    return entries
+
+
+AFTER_FREEZE = (InstrumentId.SIGNING_RECORD.value,)
 
 
 # What the secretariat publishes of a case (PROCEDURE.md §4, 第四章第四节): its summary and its closure
@@ -108,7 +131,7 @@ def _cosign_and_monitor(app: App, desk: Desk, number: str) -> None:
         monitor_id, monitor_name = monitor.person_id, monitor.name
     for document_id in agreements:
         for person_id, name in reversed(signers):
-            cosigning.sign(desk, document_id, person_id, person_passphrase(name))
+            cosigning.sign(desk, document_id, person_id, person_passphrase(name), rendering=app.rendering())
     for update_id in updates:
         monitoring.append_to_closure_reports(desk, number, update_id, monitor_id,
                                              person_passphrase(monitor_name), rendering=app.rendering())

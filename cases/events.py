@@ -48,6 +48,8 @@ class AuditAction(StrEnum):
     ISSUE_CLOSURE_REPORT = "issue_closure_report"
     RECORD_MONITORING_UPDATE = "record_monitoring_update"
     RECORD_INQUIRY = "record_inquiry"
+    REPORT_PROGRESS = "report_progress"
+    ANSWER_INQUIRY = "answer_inquiry"
     CLOSE_MONITORING = "close_monitoring"
     PUBLISH_SUMMARY = "publish_summary"
     ENROL_SIGNER = "enrol_signer"
@@ -60,6 +62,7 @@ class AuditAction(StrEnum):
     IMPORT_SIGNER = "import_signer"
     ISSUE_CONTINUATION = "issue_continuation"
     REISSUE_DOCUMENT = "reissue_document"
+    DELIVER_DOCUMENT = "deliver_document"
     TRUST_ROOT = "trust_root"
     IMPORT_CRL = "import_crl"
     DEADLINE_RECOUNTED = "deadline_recounted"
@@ -84,6 +87,7 @@ class AuditAction(StrEnum):
     CONFIRM_READ_AND_SEND_CODE = "confirm_read_and_send_code"
     SIGN_METHOD = "sign_method"
     DECLINE_SIGNATURE = "decline_signature"
+    REDRAFT_AFTER_DECLINE = "redraft_after_decline"
 
 
 # (zh, en) per action; `{name}` fields come from the event's detail (see cases.views.describe).
@@ -162,6 +166,10 @@ PHRASES: dict[AuditAction, tuple[str, str]] = {
         "Monitoring update by {monitor}: obligation {obligation} {status}"),
     AuditAction.RECORD_INQUIRY: ("义务相对方就第{obligation}项义务问询进度",
         "Obligee's inquiry about obligation {obligation}"),
+    AuditAction.REPORT_PROGRESS: ("义务承担方报告第{obligation}项义务的履行进展",
+        "Obligor's progress report on obligation {obligation}"),
+    AuditAction.ANSWER_INQUIRY: ("秘书处答复第{obligation}项义务的进度问询",
+        "Secretariat's answer to the inquiry about obligation {obligation}"),
     AuditAction.CLOSE_MONITORING: ("监测结束",
         "Monitoring closed"),
     AuditAction.PUBLISH_SUMMARY: ("公开个案信息披露摘要",
@@ -186,6 +194,8 @@ PHRASES: dict[AuditAction, tuple[str, str]] = {
         "Continuation closure report number {number} issued"),
     AuditAction.REISSUE_DOCUMENT: ("《{instrument}》（{edition}）因签署人证书被撤销而重新签发",
         "{instrument} ({edition}) re-issued: a signer's certificate was revoked"),
+    AuditAction.DELIVER_DOCUMENT: ("向{side}送达《{instrument}》（{edition}）：其受众版本的盖章文本",
+        "{instrument} ({edition}) delivered to the {side} as the sealed rendering for its audience"),
     AuditAction.TRUST_ROOT: ("秘书处接受外部证书机构为信任根",
         "An external certificate authority accepted as a trust root"),
     AuditAction.IMPORT_CRL: ("导入{issuer}的证书撤销列表",
@@ -234,6 +244,8 @@ PHRASES: dict[AuditAction, tuple[str, str]] = {
         "Signatory {person} signed with the signing passphrase and an email code"),
     AuditAction.DECLINE_SIGNATURE: ("{name}拒绝签署第{revision}版文书，理由：{reason}",
         "{name} declined to sign revision {revision}: {reason}"),
+    AuditAction.REDRAFT_AFTER_DECLINE: ("签署人拒绝签署后，《{instrument}》（{edition}）重新签发为第{version}版",
+        "{instrument} ({edition}) issued again as version {version} after a signatory declined"),
 }
 
 

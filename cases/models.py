@@ -640,6 +640,12 @@ class ObligeeInquiry(Base):
     asked_by: Mapped[SideRole]
     received_on: Mapped[date]
     question: Mapped[str] = mapped_column(Text)
+    # The secretariat's answer and its due date (migration 0011; cases.procedure.obligations).
+    due_on: Mapped[Optional[date]]
+    due_provisional: Mapped[bool] = mapped_column(default=False)
+    answer: Mapped[Optional[str]] = mapped_column(Text)
+    answered_on: Mapped[Optional[date]]
+    answered_by: Mapped[Optional[str]] = mapped_column(String(200))
 
 
 class DocumentVersion(Base):
@@ -805,4 +811,4 @@ class PassphraseFailures(Base):
 
 
 # Tables defined beside the case record, on the same metadata (Alembic and create_all see them all).
-from cases import accounts, jobs, signing_codes, submissions  # noqa: E402,F401
+from cases import accounts, jobs, monitoring_evidence, obligation_reports, signing_codes, submissions  # noqa: E402,F401

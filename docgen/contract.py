@@ -100,7 +100,8 @@ MONITORING_HEADING = {"zh": "监测记录", "en": "Monitoring record"}
 # Sealed instruments of several pages that get a strip of the seal at the right edge of every page
 # (signing.seal_strips): the instruments parties rely on page by page. Add an instrument id here to
 # give it one; issuing reads this set.
-CROSS_PAGE_SEAL_INSTRUMENTS = frozenset({"agreement", "closure_report", "triage_record", "fact_finding_terms"})
+CROSS_PAGE_SEAL_INSTRUMENTS = frozenset({"agreement", "closure_report", "triage_record", "fact_finding_terms",
+                                         "signing_record"})
 
 # -- signature boxes -------------------------------------------------------------------------------
 SIG_BOX_W, SIG_BOX_H = 200.0, 56.0  # fits the 5-line approval text at 9 pt, shrunk a little

@@ -216,8 +216,8 @@ def _document_problems(session: Session, store: BlobStore, data: Path, document:
     revisions = session.execute(select(DocumentVersion.revision, DocumentVersion.sha256).where(
         DocumentVersion.case_id == document.case_id, DocumentVersion.instrument == document.instrument,
         DocumentVersion.subject == document.subject, DocumentVersion.edition == document.edition,
-        DocumentVersion.version == document.version, DocumentVersion.format == "pdf",
-        DocumentVersion.revision > 0)).all()
+        DocumentVersion.version == document.version, DocumentVersion.audience == document.audience,
+        DocumentVersion.format == "pdf", DocumentVersion.revision > 0)).all()
     numbers = sorted(r for r, _ in revisions)
     if numbers != list(range(1, document.revision + 1)):
         problems.append(f"revision {document.revision}, versions recorded {numbers}")

@@ -255,9 +255,10 @@ def found(text: str, name: str) -> bool:
 # Which case of this module renders each instrument for every audience. An instrument added to the registry
 # without an audience test here fails test_every_instrument_has_an_audience_test.
 COURSE, REJECTED, NOT_LAUNCHED = "whole course", "rejected", "not launched"
+SIGNED = "whole course, agreement frozen"  # test_the_signing_record_leaks_no_withheld_signatory
 AUDIENCE_TESTS: dict[str, str] = {
     **{instrument: COURSE for instrument in INSTRUMENTS},
-    "rejection_decision": REJECTED, "non_launch_notice": NOT_LAUNCHED,
+    "rejection_decision": REJECTED, "non_launch_notice": NOT_LAUNCHED, "signing_record": SIGNED,
 }
 
 
@@ -452,3 +453,25 @@ def test_render_and_render_all_take_the_audience_and_the_manifest_records_it(tmp
         text = docx_text(data_bytes) if document["format"] == "docx" else pdf_texts(data_bytes, tmp_path)
         assert leaks(text, Audience.PUBLIC, C1) == [], document["path"]
         assert "MKNAME" not in document["path"] and "MKEXFILE" not in document["path"]
+
+
+def test_the_signing_record_leaks_no_withheld_signatory(proc, store, templates) -> None:
+    """The signing record (issue 12) names each signatory of the frozen agreement as the agreement's own
+    signature table does: a signatory whose identity is withheld from an audience (the witness and her
+    counsel, from the respondent and the public) is the placeholder there, and the public rendering names
+    no natural person at all (第六章第1.1条). The frozen agreement is put in the record as the signing desk
+    leaves it (the desk itself is tested in test_signing_record.py)."""
+    from cases.vocabulary import SignerRole
+    from signing_record_support import frozen_agreement
+
+    case = whole_course(proc)
+    frozen_agreement(proc.session, case, [(A, SignerRole.MEMBER, f"Amani {M['name']}"),
+                                          (A, SignerRole.AGENT, f"Maître {M['agent']}"),
+                                          (R, SignerRole.REPRESENTATIVE, "Zhang Wei 张伟")], TODAY)
+    done = sweep(service(proc, store, templates), case, {"signing_record"})
+    for audience, renderings in done.items():
+        assert {r.request.edition for r in renderings} == set(Edition), audience
+        text = "\n".join(docx_text(r.docx) for r in renderings)
+        assert leaks(text, audience) == [], audience
+        assert ("张伟" in text) is (audience is not Audience.PUBLIC), audience
+        assert found(text, "name") is (audience in (Audience.SECRETARIAT, Audience.APPLICANT, Audience.SUPPORT))

@@ -72,6 +72,7 @@ def test_the_case_page_shows_the_sample_case_in_the_readers_language(proc: Proce
     assert review.basis == "10个工作日" and review.what and review.urgency is None  # closed: no urgency
     assert page.audit.intact and page.audit.events == len(page.timeline)
     assert set(page.allowed) == set(Action) & {Action.RECORD_MONITORING_UPDATE, Action.RECORD_INQUIRY,
+                                               Action.REPORT_PROGRESS, Action.ANSWER_INQUIRY,
                                                Action.CLOSE_MONITORING, Action.PUBLISH_SUMMARY,
                                                Action.RECORD_DELIVERY, Action.ASSESS_RISK, Action.ADD_AGENT,
                                                Action.ADD_REPRESENTATIVE, Action.REQUEST_CONFIDENTIALITY,
@@ -164,8 +165,8 @@ def test_monitoring_is_due_for_obligations_past_their_timetable_or_asked_about(
     due = console.monitoring_due(proc.session, proc.calendar, TODAY)
     by_obligation = {m.description[:20]: m for m in due if m.case_number == sample.number}
     lining = next(m for m in due if m.description.startswith("Repair the lining"))
-    # Due 2026-09-30, still in progress on 2026-11-25; the obligee asked on 2026-09-01, answered by the
-    # update of 2026-10-20.
+    # Due 2026-09-30, still in progress on 2026-11-25; the obligee asked on 2026-09-01 and the
+    # secretariat answered on 2026-09-14.
     assert console.MonitoringReason.OBLIGATION_OVERDUE in lining.reasons
     assert console.MonitoringReason.INQUIRY not in lining.reasons
     assert lining.urgency is console.Urgency.OVERDUE and lining.last_update_on == date(2026, 10, 20)

@@ -191,6 +191,22 @@ def test_wrong_or_missing_or_expired_codes_and_a_wrong_passphrase_sign_nothing(w
     assert _record(world) == before
 
 
+def test_a_refused_code_is_told_in_chinese_on_a_chinese_page(world: World) -> None:
+    """The service's refusals are typed (SigningProblem): the page words them in its language. The
+    respondent asks here, the applicant's allowance of codes is spent by the tests around."""
+    client = _client(world, RESPONDENT)
+    before = _record(world)
+    code = _ask_code(world, client, RESPONDENT)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh-CN,zh;q=0.9"
+    html = _sign(world, client, RESPONDENT, f"{(int(code) + 1) % 1_000_000:06d}")
+    assert "验证码错误：还可再试 4 次" in html and "wrong code" not in html
+    with App(world.settings) as core, core.db.session() as session:  # ten minutes pass
+        session.execute(update(SigningCode).values(expires_at=utcnow() - timedelta(seconds=1)))
+    html = _sign(world, client, RESPONDENT, code)
+    assert "本文书没有有效的验证码" in html and "no valid code" not in html
+    assert _record(world) == before
+
+
 def test_a_person_cannot_sign_another_persons_field(world: World) -> None:
     client = _client(world, APPLICANT)
     before = _record(world)
@@ -224,7 +240,10 @@ def test_signing_pages_at_a_phones_width_in_chinese_and_english(world: World) ->
 
 def test_both_sign_in_the_browser_and_the_last_signature_freezes_and_mails_the_pdf(world: World) -> None:
     applicant, respondent = _client(world, APPLICANT), _client(world, RESPONDENT)
+    opened = respondent.get(f"/portal/cases/{NUMBER}/signing/{world.document}").get_data(as_text=True)
     assert "Signed. The document waits" in _sign(world, applicant, APPLICANT, _ask_code(world, applicant, APPLICANT))
+    # the respondent's page, opened on the revision before, still shows its pages
+    assert all(respondent.get(src).status_code == 200 for src in re.findall(r'<img src="([^"]+\.png)"', opened))
     with App(world.settings) as core, core.db.session() as session:
         document = session.get(SignedDocument, world.document)
         assert document is not None

@@ -28,13 +28,14 @@ from casedocs.demo import run_demo_cases
 from cases import views
 from cases.application import parse_application
 from cases.instruments import INSTRUMENTS, Subject
-from cases.vocabulary import SideRole
+from cases.vocabulary import SideRole, SignerRole
 from docgen.context import ContextBuilder, Continuation, subjects
 from docgen.contract import ANCHOR_MONITORING, ANCHOR_SEAL, LANGUAGES
 from docgen.lint import lint_templates, stand_in_context
 from docgen.locale import Localizer
 from docgen.render import render_docx
 from factories import BASE_APPLICATION
+from signing_record_support import frozen_agreement
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TODAY = date(2026, 11, 25)
@@ -92,17 +93,29 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     application.close()
 
 
+SIGNING_RECORD_PEOPLE = [(SideRole.APPLICANT, SignerRole.REPRESENTATIVE, "Jean-Pierre Mwamba"),
+                         (SideRole.RESPONDENT, SignerRole.AGENT, "张伟 (Zhang Wei)")]
+
+
 @pytest.fixture(scope="module")
 def demo(app: App) -> list[Rendered]:
     """Every applicable (instrument, subject) of the three demo cases, in zh and en."""
     rendered = []
     with app.procedure() as proc:
-        for case in run_demo_cases(proc):
+        cases = run_demo_cases(proc)
+        for case in cases:
             events = [(e.on, e.text) for e in views.timeline(proc.session, case)]
             for instrument_id in INSTRUMENTS:
                 for subject in subjects(case, instrument_id):
                     for lang in LANGS:
                         rendered.append(render(case, instrument_id, subject, lang, events))
+        # The signing record applies once the co-signed agreement is frozen: made last, because the
+        # signers it enrols would change the other instruments' signatories.
+        for case in cases:
+            if case.agreement is not None:
+                frozen_agreement(proc.session, case, SIGNING_RECORD_PEOPLE, case.agreement.signed_on or case.received_on)
+                events = [(e.on, e.text) for e in views.timeline(proc.session, case)]
+                rendered += [render(case, "signing_record", None, lang, events) for lang in LANGS]
     return rendered
 
 
@@ -290,6 +303,8 @@ def _expected(r: Rendered) -> list[str]:
         "closure_report": [d["closure"]["facts_established"], d["closure"]["recommendations"],
                            d["closure"]["points_in_dispute"], d["case"]["termination_ground"]]
         + [e["text"] for e in d["events"]] + ["监测记录" if zh else "Monitoring record"],
+        "signing_record": [v for doc in d["signing_record"]["documents"] for v in (doc["sha256"], doc["title"])]
+        + [v for s in d["signing_record"]["signatures"] for v in (s["signer"], s["role"], s["side"], s["method"])],
         "case_summary": [d["case"]["region"], d["case"]["industry"], d["applicant"]["categories"],
                          d["respondent"]["categories"], d["case"]["stage"]]
         + [u["text"] for u in d["monitoring"]] + ([d["case"]["public_summary"]] if d["case"]["public_summary"] else []),

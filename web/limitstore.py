@@ -26,6 +26,7 @@ SCHEME = "casedocs-sqlite"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tries (key TEXT NOT NULL, at REAL NOT NULL, expires REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS tries_by_key ON tries (key, at);
+CREATE INDEX IF NOT EXISTS tries_by_expiry ON tries (expires);
 """
 
 
@@ -52,6 +53,9 @@ class SQLiteStorage(Storage, MovingWindowSupport):
         if db is None:
             db = sqlite3.connect(self._path, timeout=10.0, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
+            # No fsync per try (WAL stays consistent; a power cut may forget the last tries): the register
+            # counts every page read here (web.public.register_paging), ~9 ms a read with it, 0.3 without.
+            db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(_SCHEMA)
             self._local.db = db
         return db

@@ -24,7 +24,7 @@ from web.context import core
 
 HEADER = "Idempotency-Key"
 FIELD = "submission"
-_NOT_FINGERPRINTED = frozenset({"csrf_token", FIELD})
+_NOT_FINGERPRINTED = frozenset({"csrf_token", FIELD, "passphrase"})  # a passphrase is never kept, not even hashed
 
 
 def new_key() -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import click
 
-from casedocs.commands import acts, deadline, demo, documents, records, serve, signing, translations, users
+from casedocs.commands import (acts, deadline, delivering, demo, documents, maintenance, records, serve, signing,
+                               translations, users)
 
-_MODULES = (deadline, records, acts, demo, documents, signing, users, serve, translations)
+_MODULES = (deadline, records, acts, demo, documents, signing, users, serve, translations, delivering, maintenance)
 
 
 def case_group() -> click.Group:

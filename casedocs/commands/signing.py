@@ -22,7 +22,7 @@ from casedocs.commands.options import (
     secretariat_passphrase,
 )
 from casedocs.config import Settings
-from casedocs.services import cosigning, enrolment, issuing, monitoring, trust
+from casedocs.services import cosigning, enrolment, issuing, monitoring, redrafting, trust
 from casedocs.services.desk import Desk, latest, pki_dir
 from casedocs.services.verification import verify_pdf
 from cases.confidentiality.audiences import Audience
@@ -184,6 +184,27 @@ def reissue(document_id: int, out: Path | None, as_json: bool, app: App) -> None
                   as_json)
 
 
+@click.command("redraft")
+@click.argument("document_id", type=int, metavar="DOCUMENT")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@json_option
+@pass_app()
+def redraft(document_id: int, out: Path | None, as_json: bool, app: App) -> None:
+    """Issue a co-signed document again, from the record as it now stands, because a signatory declined
+    to sign it; the declined one is marked superseded and everyone signs the new draft."""
+    check_out(out)
+    desk = _desk(app)
+    declines = redrafting.check_redraftable(desk, document_id)
+    with app.documents() as (proc, docs):
+        document = redrafting.redraft(desk, proc.session, docs, document_id)
+        case = proc.session.get(Case, document.case_id)
+        assert case is not None  # a document belongs to its case
+        summary = _issued(document, case.number)
+    _write_out(out, latest(desk, document.id), f"document {document.id} was issued")
+    _print_issued(summary, f"redrafts document {document_id} (superseded; declined by "
+                  f"{', '.join(d.name for d in declines)})", as_json)
+
+
 @click.command("sign")
 @click.argument("document_id", type=int, metavar="DOCUMENT")
 @click.option("--person", "person_id", required=True)
@@ -195,7 +216,8 @@ def sign(document_id: int, person_id: str, out: Path | None, passphrase_env: str
     Signing again a field you signed changes nothing and says so (a retry after a crash succeeds)."""
     check_out(out)
     desk = _desk(app, actor=person_id)
-    document = cosigning.sign(desk, document_id, person_id, secret(f"Passphrase for {person_id}", passphrase_env))
+    document = cosigning.sign(desk, document_id, person_id, secret(f"Passphrase for {person_id}", passphrase_env),
+                              rendering=app.rendering())  # a freeze issues the signing record (issue 12)
     _write_out(out, latest(desk, document_id), f"document {document_id} was signed by {person_id}")
     click.echo(f"document {document_id}: signed by {person_id}; state {document.state}")
 
@@ -327,4 +349,4 @@ def ca_export(path: Path, settings: Settings) -> None:
     click.echo(f"{path}")
 
 
-COMMANDS = (signer_group, issue, reissue, sign, monitor, verify, ca_group)
+COMMANDS = (signer_group, issue, reissue, redraft, sign, monitor, verify, ca_group)

@@ -30,6 +30,7 @@ from cases.models import Appointment, Base, Case, SupportResource, ToolUse
 from cases.confidentiality.audiences import Audience, event_shown
 from cases.procedure import Action, Procedure
 from cases.views import case_as_dict, deadline_table
+from casedocs.services import delivering
 
 # Not arguments a user gives: the case comes from the command, and the folder files are read from is
 # `--files` (or the web's own empty folder) — a user-given base_dir would reach any file of the server.
@@ -126,6 +127,8 @@ def take_action(proc: Procedure, number: str, action: Action, given: Mapping[str
     if "base_dir" in inspect.signature(getattr(Procedure, action.value)).parameters:
         values["base_dir"] = base
     result = getattr(proc, action.value)(case, **values)
+    if action is Action.RECORD_DELIVERY:  # the delivery names the side's own sealed rendering (issue 11)
+        delivering.name_sealed(proc, case, result)
     return ActDone(case.number, action, case.stage.value, getattr(result, "id", None))
 
 

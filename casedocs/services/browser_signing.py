@@ -32,15 +32,16 @@ from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # zxcvbn ships no typ
 
 from cases import audit
 from cases.accounts import Account, Role
-from cases.errors import CaseError, InvalidInputError, NotFoundError
+from cases.errors import InvalidInputError, NotFoundError
 from cases.lifecycle import DocumentKind, DocumentState
-from cases.models import Case, SignedDocument, Signer, utcnow
+from cases.models import Case, DocumentVersion, SignedDocument, Signer, utcnow
 from cases.signing_codes import SigningCode
+from cases.signing_method import SigningMethod
 from cases.vocabulary import SideRole, SignerRole
 from casedocs.config import Settings
 from casedocs.mail import Mailer, compose
 from casedocs.services import accounts, cosigning, enrolment
-from casedocs.services.desk import Desk, audit_event, get_document
+from casedocs.services.desk import Desk, SigningError, audit_event, get_document
 
 PASSPHRASE_MIN = 12
 # zxcvbn's score (0–4): 3 is "safely unguessable: moderate protection from offline slow-hash
@@ -51,10 +52,43 @@ CODE_DIGITS = 6
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_TRIES = 5
 REASON_MAX = 2000
-METHOD = "passphrase + email code"
+METHOD = SigningMethod.PASSPHRASE_AND_EMAIL_CODE  # recorded with the signature: the signing record prints it
 
 
-class CodeRefused(CaseError):
+class SigningProblem(Enum):
+    """Why a browser signature, code or decline is refused, nothing done: a page names each in its own
+    language (as EnrolmentProblem), the value is the English text the service's message starts with."""
+
+    NO_VALID_CODE = "there is no valid code for this document (expired, used or never sent): ask for a new one"
+    CODE_JUST_USED = "this code was just used: ask for a new one"
+    WRONG_CODE = "wrong code"
+    TOO_MANY_WRONG_CODES = "wrong code, and too many wrong codes: ask for a new one"
+    NOT_YOUR_FIELD = "you may sign only your own field"
+    CHANGED_SINCE_OPENED = "the document changed since this page was opened: read it again"
+    NOT_WHAT_YOU_READ = "the document is no longer the one you read: read it again"
+    ALREADY_SIGNED = "you have already signed this document"
+    FROZEN = "this document is frozen: no signature can be added"
+    SUPERSEDED = "this document was replaced by a new draft: sign that one"
+    NO_REASON = "say why you decline to sign"
+    REASON_TOO_LONG = "the reason is too long"
+    ALREADY_DECLINED = "you have already declined this revision"
+
+
+class SigningRefused(InvalidInputError):
+    """A signing step refused for one of SigningProblem's reasons, nothing recorded but the counts
+    that limit guessing. `left`: wrong code tries left (WRONG_CODE); `field`: the field asked for."""
+
+    def __init__(self, problem: SigningProblem, *, left: int = 0, field: str = "") -> None:
+        said = problem.value
+        if problem is SigningProblem.WRONG_CODE:
+            said = f"{said}: {left} more {'try' if left == 1 else 'tries'}"
+        elif problem is SigningProblem.NOT_YOUR_FIELD:
+            said = f"{said}, not {field}"
+        super().__init__(said)
+        self.problem, self.left, self.field = problem, left, field
+
+
+class CodeRefused(SigningRefused):
     """The email code is wrong, expired, used or missing: nothing was signed."""
 
 
@@ -213,6 +247,17 @@ def sign_page(session: Session, number: str, person_id: str, account_id: int, do
                     code.read_sha256 if code else None, code.expires_at if code else None)
 
 
+def is_revision(session: Session, document_id: int, sha256: str) -> bool:
+    """Whether `sha256` is a stored revision of this document: a page opened on one revision shows its
+    images even when another signatory's signature made a newer one meanwhile. Caller's session."""
+    document = get_document(session, document_id)
+    return session.scalars(select(DocumentVersion.id).where(
+        DocumentVersion.sha256 == sha256, DocumentVersion.case_id == document.case_id,
+        DocumentVersion.instrument == document.instrument, DocumentVersion.edition == document.edition,
+        DocumentVersion.version == document.version, DocumentVersion.audience == document.audience,
+        DocumentVersion.format == "pdf").limit(1)).first() is not None
+
+
 # --- the email code -------------------------------------------------------------------------------
 
 def _digest(settings: Settings, code_id: int, code: str) -> str:
@@ -237,7 +282,7 @@ def send_code(desk: Desk, settings: Settings, mail: Mailer, account_id: int, num
         _refuse_closed(entry)
         document = get_document(session, document_id)
         if document.latest_sha256 != read_sha256:
-            raise InvalidInputError("the document changed since this page was opened: read it again")
+            raise SigningRefused(SigningProblem.CHANGED_SINCE_OPENED)
         account = session.get(Account, account_id)
         assert account is not None
         session.execute(update(SigningCode).where(SigningCode.account_id == account_id,
@@ -274,7 +319,7 @@ def _claim(settings: Settings, desk: Desk, account_id: int, document_id: int, co
     with desk.db.session() as session:
         row = _live_code(session, account_id, document_id, moment)
         if row is None:
-            raise CodeRefused("there is no valid code for this document (expired, used or never sent): ask for a new one")
+            raise CodeRefused(SigningProblem.NO_VALID_CODE)
         right = hmac.compare_digest(row.digest, _digest(settings, row.id, code.strip()))
         if not right:
             row.tries += 1
@@ -285,12 +330,12 @@ def _claim(settings: Settings, desk: Desk, account_id: int, document_id: int, co
             claimed = cast(CursorResult[Any], session.execute(update(SigningCode).where(
                 SigningCode.id == row.id, SigningCode.used_at.is_(None)).values(used_at=moment)))
             if claimed.rowcount != 1:
-                raise CodeRefused("this code was just used: ask for a new one")
+                raise CodeRefused(SigningProblem.CODE_JUST_USED)
             session.expunge(row)
             return row
     if left <= 0:
-        raise CodeRefused("wrong code, and too many wrong codes: ask for a new one")
-    raise CodeRefused(f"wrong code: {left} more {'try' if left == 1 else 'tries'}")
+        raise CodeRefused(SigningProblem.TOO_MANY_WRONG_CODES)
+    raise CodeRefused(SigningProblem.WRONG_CODE, left=left)
 
 
 def _release(desk: Desk, code_id: int) -> None:
@@ -310,20 +355,25 @@ def sign(desk: Desk, settings: Settings, mail: Mailer, account_id: int, number: 
     with desk.db.session() as session:
         entry = mine(session, number, person_id, document_id)
         if field != entry.field:
-            raise InvalidInputError(f"you may sign only your own field ({entry.field}), not {field}")
+            raise SigningRefused(SigningProblem.NOT_YOUR_FIELD, field=field)
         _refuse_closed(entry)
     claimed = _claim(settings, desk, account_id, document_id, code, now())
     try:
         latest = desk.blobs.get(_latest_sha(desk, document_id))
         if not latest.startswith(desk.blobs.get(claimed.read_sha256)):
-            raise InvalidInputError("the document is no longer the one you read: read it again")
-        document = cosigning.sign(desk, document_id, person_id, passphrase)
+            raise SigningRefused(SigningProblem.NOT_WHAT_YOU_READ)
+        document = cosigning.sign(desk, document_id, person_id, passphrase, method=METHOD)
+    except SigningError:
+        _release(desk, claimed.id)
+        with desk.db.session() as session:  # frozen or replaced while this person signed: say so in words
+            _refuse_closed(mine(session, number, person_id, document_id))
+        raise
     except BaseException:
         _release(desk, claimed.id)
         raise
     with desk.db.session() as session:
         audit_event(desk, session, number, "sign_method", desk.actor, person=person_id, document=document_id,
-                    field=field, method=METHOD, read_sha256=claimed.read_sha256)
+                    field=field, method=METHOD.value, read_sha256=claimed.read_sha256)
     frozen = document.state is DocumentState.FROZEN
     return Signed(frozen, send_frozen(desk, settings, mail, document_id) if frozen else ())
 
@@ -335,9 +385,11 @@ def _latest_sha(desk: Desk, document_id: int) -> str:
 
 def _refuse_closed(entry: Awaiting) -> None:
     if entry.signed:
-        raise InvalidInputError("you have already signed this document")
+        raise SigningRefused(SigningProblem.ALREADY_SIGNED)
+    if entry.state is DocumentState.SUPERSEDED:
+        raise SigningRefused(SigningProblem.SUPERSEDED)
     if not entry.state.is_open:
-        raise InvalidInputError(f"this document is {entry.state.value}: no signature can be added")
+        raise SigningRefused(SigningProblem.FROZEN)
 
 
 def send_frozen(desk: Desk, settings: Settings, mail: Mailer, document_id: int) -> tuple[str, ...]:
@@ -370,14 +422,14 @@ def decline(desk: Desk, settings: Settings, mail: Mailer, number: str, person_id
     addresses told. Own session."""
     reason = reason.strip()
     if not reason:
-        raise InvalidInputError("say why you decline to sign")
+        raise SigningRefused(SigningProblem.NO_REASON)
     if len(reason) > REASON_MAX:
-        raise InvalidInputError(f"the reason may have at most {REASON_MAX} characters")
+        raise SigningRefused(SigningProblem.REASON_TOO_LONG)
     with desk.db.session() as session:
         entry = mine(session, number, person_id, document_id)
         _refuse_closed(entry)
         if entry.declined:
-            raise InvalidInputError("you have already declined this revision")
+            raise SigningRefused(SigningProblem.ALREADY_DECLINED)
         document = get_document(session, document_id)
         signer = session.scalars(select(Signer).where(Signer.person_id == person_id)).one()
         audit_event(desk, session, number, "decline_signature", desk.actor, person=person_id, name=signer.name,

@@ -25,6 +25,7 @@ from cases.models import (
     AuditEvent,
     Case,
     Deadline,
+    ObligeeInquiry,
     Party,
     Representative,
     Side,
@@ -131,7 +132,7 @@ class MonitoringReason(StrEnum):
     OBLIGATION_DUE = "obligation_due"          # its timetable ends within the horizon
     UPDATE_OVERDUE = "update_overdue"          # no monitoring update for MONITORING_INTERVAL
     UPDATE_DUE = "update_due"                  # the next periodic update falls within the horizon
-    INQUIRY = "inquiry"                        # the obligee asked after the latest update (第五章第2条)
+    INQUIRY = "inquiry"                        # an obligee's inquiry is not answered yet (第五章第2条)
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ def dashboard(session: Session, calendar: WorkingCalendar, today: date, actor: s
         .where(Deadline.outcome.is_(None), Deadline.due_on <= end)
         .order_by(Deadline.due_on, Deadline.id)).all()
     deadlines = [_due(calendar, today, number, title, deadline) for deadline, number, title in rows]
+    deadlines += inquiries_due(session, calendar, today, end)
     deadlines.sort(key=lambda d: (d.urgency is not Urgency.OVERDUE, d.due_on))
     open_cases = session.scalar(select(func.count(Case.id)).where(Case.stage.not_in(FINAL_STAGES))) or 0
     return Dashboard(today, end, my_cases(session, today, actor) if actor else [], deadlines,
@@ -190,6 +192,26 @@ def _due(calendar: WorkingCalendar, today: date, number: str, title: str, deadli
     return DueDeadline(number, title, deadline.rule, subject_text(deadline.subject), rule.actor.value,
                        rule.what_zh, rule.what_en[:1].upper() + rule.what_en[1:], rule.limit.basis_zh, rule.limit.basis_en, deadline.due_on,
                        deadline.provisional, level, left)
+
+
+def inquiries_due(session: Session, calendar: WorkingCalendar, today: date, end: date) -> list[DueDeadline]:
+    """Obligees' inquiries the secretariat has not answered, due by `end` (第五章第2条; the time limit is
+    the secretariat's own, cases.procedure.obligations): listed with the deadlines. Caller's session."""
+    rows = session.execute(
+        select(ObligeeInquiry, Case.number, Case.title).join(Case, Case.id == ObligeeInquiry.case_id)
+        .where(ObligeeInquiry.answered_on.is_(None), ObligeeInquiry.due_on.is_not(None), ObligeeInquiry.due_on <= end)
+        .order_by(ObligeeInquiry.due_on, ObligeeInquiry.id)).all()
+    found = []
+    for inquiry, number, title in rows:
+        assert inquiry.due_on is not None
+        level, left = urgency(calendar, today, inquiry.due_on)
+        days = Limit(max(1, working_days_after(calendar, inquiry.received_on, inquiry.due_on)), Unit.WORKING_DAYS)
+        found.append(DueDeadline(
+            number, title, "inquiry_answer", "", "secretariat",
+            f"答复义务相对方就第{inquiry.obligation_id}项义务的进度问询",
+            f"Answer the obligee's inquiry about obligation {inquiry.obligation_id}",
+            days.basis_zh, days.basis_en, inquiry.due_on, inquiry.due_provisional, level, left))
+    return found
 
 
 def my_cases(session: Session, today: date, actor: str, limit: int = 20) -> list[CaseLine]:
@@ -250,7 +272,7 @@ def monitoring_due(session: Session, calendar: WorkingCalendar, today: date) -> 
                 reasons.append(MonitoringReason.UPDATE_DUE)
             if next_update <= end:
                 due.append(next_update)
-            if any(i.obligation_id == obligation.id and (last is None or i.received_on > last) for i in case.inquiries):
+            if any(i.obligation_id == obligation.id and i.answered_on is None for i in case.inquiries):
                 reasons.append(MonitoringReason.INQUIRY)
                 due.append(today)  # an obligee waits for an answer: due now
             if reasons:

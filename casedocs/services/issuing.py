@@ -44,8 +44,15 @@ def document_kind(instrument_id: str) -> DocumentKind:
 def issue(desk: Desk, session: Session, docs: DocumentService, case: Case, request: Request) -> SignedDocument:
     """Render the instrument as PDF/A, seal it over its seal area, record it as issued.
     Caller's session (the document service's)."""
+    return issue_rendering(desk, session, docs, case, request)[0]
+
+
+def issue_rendering(desk: Desk, session: Session, docs: DocumentService, case: Case,
+                    request: Request) -> tuple[SignedDocument, Rendered]:
+    """`issue`, with the rendering it sealed (its name, version and code: what a paperwork folder lists)."""
     fields_for(desk, session, case, document_kind(request.instrument), request.instrument)  # refused before rendering
-    return seal_rendered(desk, session, case, docs.render(case, request, ["pdf"]))
+    rendered = docs.render(case, request, ["pdf"])
+    return seal_rendered(desk, session, case, rendered), rendered
 
 
 def fields_for(desk: Desk, session: Session, case: Case, kind: DocumentKind,

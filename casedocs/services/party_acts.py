@@ -22,9 +22,12 @@ import json
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from cases.application import parse_application
 from cases.confidentiality.audiences import Audience
@@ -186,6 +189,37 @@ def _consent(proc: Procedure, number: str, action: Action, side: SideRole, given
     return acts.ActDone(case.number, action, case.stage.value, None)
 
 
+@dataclass(frozen=True)
+class Consent:
+    """One side's consent given through the portal, as the console reads it back."""
+
+    on: date | None  # the day it was given
+    side: SideRole
+    to: Action
+    what_zh: str
+    what_en: str
+    terms: dict[str, str]
+    acted_on: bool  # the secretariat took that act since
+
+
+def consents(session: Session, number: str) -> list[Consent]:
+    """The consents the sides gave through the portal, oldest first, each marked once the secretariat
+    has taken the act since: the secretariat takes the act with both sides' consents (第二章第3.3条,
+    第四章第二节), so its case page shows what each side consented to. Caller's session."""
+    from cases import audit
+
+    events = audit.chain_events(session, number)
+    found = []
+    for index, event in enumerate(events):
+        if event.action != "party_consent":
+            continue
+        to = Action(event.detail["to"])
+        found.append(Consent(event.on, SideRole(event.detail["side"]), to, str(event.detail["what_zh"]),
+                             str(event.detail["what_en"]), {str(k): str(v) for k, v in event.detail["terms"].items()},
+                             any(later.action == to.value for later in events[index + 1:])))
+    return found
+
+
 # -- applying online ---------------------------------------------------------------------------
 
 def check_online(document: dict[str, Any]) -> None:
@@ -230,5 +264,5 @@ def application_pdf(session: Any, store: Any, number: str, version_id: int) -> b
     return data
 
 
-__all__ = ["APPLICATION_PDF", "PARTY_ACTS", "PartyAct", "ProcedureError", "WrongSide", "acting_side", "acts_for", "check_online",
+__all__ = ["APPLICATION_PDF", "Consent", "PARTY_ACTS", "PartyAct", "ProcedureError", "WrongSide", "acting_side", "acts_for", "check_online", "consents",
            "file_online", "party_act", "party_form", "take"]

@@ -8,7 +8,9 @@ never names what is withheld from it). Opening an instrument sent to it through 
 delivery (送达, channel "portal"): the clocks that run from delivery start then, as when the
 secretariat records a delivery by post or email.
 
-A monitor sees its cases' obligations: status, timetable and the latest update (第五章第2条).
+A monitor sees its cases' obligations: status, timetable and the latest update (第五章第2条), and the
+monitoring that falls due by the agreement's timetable — by the dashboard's own rule
+(console.monitoring_due), never a copy of it.
 
 Session rule: caller's session (through the Procedure given), except where said.
 """
@@ -24,14 +26,15 @@ from cases.errors import NotFoundError, ProcedureError
 from cases.instruments import Subject
 from cases.lifecycle import VersionStatus
 from cases.models import Case, Deadline, DocumentVersion
+from cases.monitoring_evidence import MonitoringEvidence
 from cases.procedure import Procedure
 from cases.rules import Actor, get_rule
 from cases.tracker import status as deadline_status
 from cases.vocabulary import Channel, DeadlineStatus, ObligationStatus, SideRole, Stage
-from casedocs.services import confidentiality
+from casedocs.services import confidentiality, delivering
 from casedocs.services.casefiles import download_name
 from casedocs.services.casepage import load_case
-from casedocs.services.console import Urgency, urgency
+from casedocs.services.console import MonitoringDue, Urgency, monitoring_due, urgency
 
 _OWN_ACTORS = {SideRole.APPLICANT: frozenset({Actor.BOTH_SIDES}),
                SideRole.RESPONDENT: frozenset({Actor.RESPONDENT, Actor.BOTH_SIDES})}
@@ -157,14 +160,24 @@ def open_document(proc: Procedure, number: str, side: SideRole, file_id: int, to
     pending = next((d for d in reversed(deliveries) if d.channel is Channel.PORTAL and d.delivered_on is None), None)
     if pending is not None:
         try:
-            proc.record_delivery(case, pending.instrument, max(today, pending.sent_on), side=side,
-                                 delivery_id=pending.id)
+            delivered = proc.record_delivery(case, pending.instrument, max(today, pending.sent_on), side=side,
+                                             delivery_id=pending.id)
+            delivering.name_opened(proc, case, delivered, row)  # the delivery names the file: the side's own
         except ProcedureError:  # the case moved on to where no delivery is recorded: still readable
             pending = None
     store = proc.store
     if store is None:
         raise NotFoundError("no document store")
     return Opened(store.get(row.sha256), download_name(number, row), pending is not None)
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """An evidence file of a monitoring update, as the monitor named it (a plain name, no folder)."""
+
+    id: int
+    name: str
+    size: int
 
 
 @dataclass(frozen=True)
@@ -178,6 +191,7 @@ class MonitoredObligation:
     last_update_on: date | None
     last_update: str
     urgency: Urgency
+    evidence: tuple[EvidenceFile, ...]  # the latest update's
 
 
 @dataclass(frozen=True)
@@ -185,6 +199,12 @@ class MonitorCase:
     number: str
     stage: Stage
     obligations: list[MonitoredObligation]
+    due: list[MonitoringDue]  # what falls due, as the officer's dashboard shows it
+
+
+def monitor_due(proc: Procedure, number: str, today: date) -> list[MonitoringDue]:
+    """The case's monitoring that falls due: the dashboard's list (console.monitoring_due), this case only."""
+    return [d for d in monitoring_due(proc.session, proc.calendar, today) if d.case_number == number]
 
 
 def monitor_case(proc: Procedure, number: str, today: date) -> MonitorCase:
@@ -192,14 +212,19 @@ def monitor_case(proc: Procedure, number: str, today: date) -> MonitorCase:
     case = load_case(proc.session, number)
     proc.advance(case, today)
     if case.agreement is None:
-        return MonitorCase(case.number, case.stage, [])
+        return MonitorCase(case.number, case.stage, [], [])
     rows = []
     for obligation in case.agreement.obligations:
         updates = sorted((u for u in case.monitoring_updates if u.obligation_id == obligation.id),
                          key=lambda u: (u.reported_on, u.id))
         last = updates[-1] if updates else None
+        evidence = tuple(EvidenceFile(e.id, e.original_name, e.size) for e in proc.session.scalars(
+            select(MonitoringEvidence).where(MonitoringEvidence.update_id == last.id).order_by(MonitoringEvidence.id))
+        ) if last else ()
         rows.append(MonitoredObligation(obligation.id, obligation.obligor, obligation.obligee, obligation.description,
                                         obligation.due_on, obligation.status, last.reported_on if last else None,
-                                        last.text if last else "", urgency(proc.calendar, today, obligation.due_on)[0]))
-    return MonitorCase(case.number, case.stage, rows)
+                                        last.text if last else "",
+                                        Urgency.LATER if obligation.status is ObligationStatus.FULFILLED
+                                        else urgency(proc.calendar, today, obligation.due_on)[0], evidence))
+    return MonitorCase(case.number, case.stage, rows, monitor_due(proc, number, today))
 

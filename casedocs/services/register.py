@@ -13,10 +13,11 @@ under confidentiality (第六章第1条). This module is the one place that deci
   number of claims, the monitoring progress per obligation (status and dates, never the free text)
   and the dates received and updated.
 
-Left out on purpose: the claims' text and the published summary text (a claim may name a person, and
-only the `public` rendering applies the confidentiality decisions item by item): the public reads them
-in the sealed public renderings offered for download (casedocs.services.register_documents). Nothing here reads
-a name, address, contact, exhibit, note or the detail of an event beyond the few keys that say
+The points in dispute (the claims and their reasons) are read through the case's PUBLIC disclosure, as
+the `public` rendering prints them (casedocs.services.register_claims: a withheld claim prints its
+placeholder, a natural person is never named). Left out on purpose: the published summary text, read
+in the sealed public renderings offered for download (casedocs.services.register_documents). Nothing here
+reads a name, address, contact, exhibit, note or the detail of an event beyond the few keys that say
 which stage an act reached.
 
 Every function reads only, in the caller's session, with a fixed number of queries whatever the size
@@ -41,6 +42,7 @@ from cases.procedure.core import SHANGHAI
 from cases.revisions import Revision, record_revision
 from cases.timelimits import working_days_after
 from cases.vocabulary import Labelled, ObligationStatus, PartyCategory, Path, SideRole, Stage, _labels
+from casedocs.services.register_claims import PointInDispute, points_in_dispute
 
 
 class Outcome(Labelled):
@@ -120,6 +122,7 @@ class PublicCase:
     stages: tuple[StageSpan, ...]
     obligations: tuple[ObligationProgress, ...]
     closure_report_on: date | None
+    points: tuple[PointInDispute, ...] = ()  # the claims as the public reads them (register_claims)
 
     @property
     def registered_on(self) -> date:
@@ -255,11 +258,18 @@ def _utc(value: datetime | str) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def register(session: Session, calendar: WorkingCalendar, number: str | None = None) -> list[PublicCase]:
-    """Every case on the register (or the one numbered `number`, if it is on it), newest first.
-    Caller's session, a fixed number of queries."""
+def register(session: Session, calendar: WorkingCalendar, number: str | None = None, *,
+             on: date | None = None) -> list[PublicCase]:
+    """Every case on the register (or the one numbered `number`, if it is on it), newest first, with its
+    points in dispute as the public may read them on `on` (default: today in Shanghai; a confidentiality
+    decision may be released). Caller's session, a fixed number of queries."""
+    today = on if on is not None else datetime.now(SHANGHAI).date()
+    sides = selectinload(Case.sides)
     query = select(Case).where(published()).options(
-        selectinload(Case.sides).selectinload(Side.members), selectinload(Case.claims),
+        sides.selectinload(Side.members), sides.selectinload(Side.agents), sides.selectinload(Side.representatives),
+        selectinload(Case.claims), selectinload(Case.exhibits), selectinload(Case.confidentiality_requests),
+        selectinload(Case.objections), selectinload(Case.recusal_requests), selectinload(Case.triage),
+        selectinload(Case.tools),  # what the disclosure reads of each case (cases.confidentiality free_texts)
         selectinload(Case.agreement).selectinload(Agreement.obligations), selectinload(Case.monitoring_updates),
         selectinload(Case.closure_report)).order_by(Case.year.desc(), Case.sequence.desc())
     if number is not None:
@@ -267,6 +277,7 @@ def register(session: Session, calendar: WorkingCalendar, number: str | None = N
     cases = list(session.scalars(query))
     registered = _registered_at(session, (c.id for c in cases))
     changes = stage_changes(session, [c.number for c in cases])
+    points = points_in_dispute(session, cases, today)
     found = []
     for case in cases:
         spans = _spans(calendar, changes[case.number])
@@ -278,14 +289,15 @@ def register(session: Session, calendar: WorkingCalendar, number: str | None = N
             case.number, case.year, case.sequence, case.stage, case.path, outcome_of(case), case.region,
             case.country, case.industry, tuple(case.issue_types), _categories(case), len(case.claims),
             case.received_on, registered_at, max(public_dates), spans, obligations,
-            case.closure_report.issued_on if case.closure_report else None))
+            case.closure_report.issued_on if case.closure_report else None, points[case.id]))
     return found
 
 
-def public_case(session: Session, calendar: WorkingCalendar, number: str) -> PublicCase | None:
+def public_case(session: Session, calendar: WorkingCalendar, number: str, *,
+                on: date | None = None) -> PublicCase | None:
     """The case's register entry, or None when the case is not on the register (or does not exist:
     the two are answered alike). Caller's session."""
-    found = register(session, calendar, number)
+    found = register(session, calendar, number, on=on)
     return found[0] if found else None
 
 
@@ -360,5 +372,6 @@ def as_json(case: PublicCase, url: str) -> dict[str, Any]:
         "stages": [{"stage": s.stage.value, "started_on": s.started_on.isoformat(),
                     "ended_on": s.ended_on.isoformat() if s.ended_on else None, "working_days": s.working_days}
                    for s in case.stages],
+        "points_in_dispute": [point.as_json() for point in case.points],
         "url": url,
     }

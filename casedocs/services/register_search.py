@@ -4,8 +4,9 @@ the embedded default.
 
 What is searched is only what the register publishes of a case (casedocs.services.register): its
 number, region, country, industry and issue types, and the labels of its stage, path, outcome and
-party categories in Simplified and Traditional Chinese and in English. Never a title (titles name the
-parties), a claim or a summary text (issue 11 brings their public renderings).
+party categories in Simplified and Traditional Chinese and in English, and its points in dispute as the
+public reads them (casedocs.services.register_claims: never a withheld claim, nor its placeholder, nor a
+natural person's name). Never a title (titles name the parties) nor anything the public may not read.
 
 Chinese has no spaces between words, so it is indexed as overlapping character bigrams (and single
 characters, for a one-character query): "外部专家调解" is found by "调解" or "专家". Latin words are
@@ -76,7 +77,8 @@ def document(case: PublicCase) -> str:
     """The published text of a case, as indexed."""
     labelled = [case.stage, case.outcome, *([case.path] if case.path else []),
                 *(c for cats in case.party_categories.values() for c in cats)]
-    parts = [case.number, case.region, case.country, case.industry, *case.issue_types]
+    parts = [case.number, case.region, case.country, case.industry, *case.issue_types,
+             *(text for point in case.points for text in point.searchable())]
     for value in labelled:
         parts += [value.zh, to_traditional(value.zh), value.en]
     return " ".join(token for part in parts for token in index_tokens(part))

@@ -72,7 +72,7 @@ def write_paperwork(docs: DocumentService, cases: list[Case], out: Path, *, afte
             results = docs.render_many(case, requests, FORMATS, progress=step)
         folder = Path(case.number) if len(cases) > 1 else Path()
         for rendered in results:
-            documents += _write(out, folder, case.number, rendered)
+            documents += write_rendered(out, folder, case.number, rendered)
         if after_case is not None:
             documents += after_case(case, results, folder)
     manifest: dict[str, Any] = {"case": cases[0].number, "documents": documents}
@@ -92,7 +92,8 @@ def file_name(rendered: Rendered, fmt: str) -> str:
     return f"{rendered.name.rsplit('.', 1)[0]}.{fmt}"
 
 
-def _write(out: Path, folder: Path, number: str, rendered: Rendered) -> list[dict[str, object]]:
+def write_rendered(out: Path, folder: Path, number: str, rendered: Rendered) -> list[dict[str, object]]:
+    """A rendering's DOCX and PDF written under `out`/`folder`/<edition>/, and their manifest entries. No session."""
     entries: list[dict[str, object]] = []
     for fmt, data, version in (("docx", rendered.docx, rendered.docx_version),
                                ("pdf", rendered.pdf, rendered.pdf_version)):

@@ -21,9 +21,10 @@ from pyhanko.sign.fields import enumerate_sig_fields
 from cases.errors import CaseError
 from signing.pdfdoc import open_reader, page_refs
 
-# 2 image pixels per CSS pixel at a 390 px phone width, 3 at 260: small print stays legible when the
-# image fills the screen's width on a phone's dense display, and zooming in keeps it sharp.
-RESOLUTION = 110
+# 144 dpi: an A4 page is 1190 pixels wide, 3 image pixels per CSS pixel where the page fills a 390 px
+# phone's width edge to edge (_sign_style.html), as many as a phone's densest display shows: small print
+# stays legible, and sharp when the reader pinches to zoom.
+RESOLUTION = 144
 RENDER_TIMEOUT = 60
 
 

@@ -10,9 +10,14 @@ edges (the import schema, `case act`, the command line, the database), like `Sub
     claim:0                        claim 0 and its reasons; claim:0.reasons only the reasons
     field:facts                    a free-text field of the record (`RecordField`)
     statement:objection:0          objection 0's statement and evidence (…​.statement / ….evidence);
-                                   statement:recusal:0 the reasons of recusal request 0
+                                   statement:recusal:0 the reasons of recusal request 0,
+                                   statement:confidentiality:0 those of confidentiality request 0
     obligation:0                   obligation 0 of the agreement (….description / ….indicators)
     monitoring:0                   the text of monitoring update 0 (monitoring evidence)
+    decision:objection:0           the reasons of the decision on objection 0 (decision:recusal:N,
+                                   decision:confidentiality:N likewise: texts the secretariat writes)
+    tool:0                         tool 0's scope and findings (….scope / ….findings)
+    field:triage.reasoning         the reasoning of the triage recommendation
 
 Inside, code passes `ItemRef` values and never takes text apart. Whether the item exists is checked
 against a case (`check_items`), with an error that names the item and what the case has.
@@ -44,12 +49,15 @@ class ItemKind(Labelled):
     STATEMENT = "statement"
     OBLIGATION = "obligation"
     MONITORING = "monitoring"
+    DECISION = "decision"
+    TOOL = "tool"
 
 
 _labels(ItemKind, {
     "exhibit": ("证据材料", "Exhibit"), "identity": ("身份信息", "Identity"), "claim": ("诉求及理由", "Claim"),
     "field": ("记录字段", "Field"), "statement": ("陈述", "Statement"), "obligation": ("方案义务", "Obligation"),
-    "monitoring": ("监测信息", "Monitoring evidence"),
+    "monitoring": ("监测信息", "Monitoring evidence"), "decision": ("决定理由", "Decision reasons"),
+    "tool": ("程序工具", "Tool"),
 })
 
 
@@ -66,14 +74,29 @@ _labels(IdentityRole, {"member": ("主体", "member"), "agent": ("代理人", "a
 
 
 class StatementOf(Labelled):
-    """The records whose statements may be withheld: an objection (statement and evidence, 第六章第3.2条)
-    and a recusal request (its reasons, 第六章第6.1条)."""
+    """The records whose statements may be withheld: an objection (statement and evidence, 第六章第3.2条),
+    a recusal request (its reasons, 第六章第6.1条) and a confidentiality request (its reasons, 第六章第2.1条)."""
 
     OBJECTION = "objection"
     RECUSAL = "recusal"
+    CONFIDENTIALITY = "confidentiality"
 
 
-_labels(StatementOf, {"objection": ("异议", "objection"), "recusal": ("回避申请", "recusal request")})
+_labels(StatementOf, {"objection": ("异议", "objection"), "recusal": ("回避申请", "recusal request"),
+                      "confidentiality": ("保密请求", "confidentiality request")})
+
+
+class DecisionOf(Labelled):
+    """The decisions whose reasons the secretariat writes as free text and an instrument prints: on an
+    objection (第六章第3.3条), a recusal request (第六章第6.2条) and a confidentiality request (第六章第2.2条)."""
+
+    OBJECTION = "objection"
+    RECUSAL = "recusal"
+    CONFIDENTIALITY = "confidentiality"
+
+
+_labels(DecisionOf, {"objection": ("异议", "objection"), "recusal": ("回避申请", "recusal request"),
+                     "confidentiality": ("保密请求", "confidentiality request")})
 
 
 class TextPart(Labelled):
@@ -85,11 +108,14 @@ class TextPart(Labelled):
     EVIDENCE = "evidence"
     DESCRIPTION = "description"
     INDICATORS = "indicators"
+    SCOPE = "scope"
+    FINDINGS = "findings"
 
 
 _labels(TextPart, {"claim": ("诉求", "claim"), "reasons": ("理由", "reasons"), "statement": ("陈述", "statement"),
                    "evidence": ("证据", "evidence"), "description": ("内容", "description"),
-                   "indicators": ("指标", "indicators")})
+                   "indicators": ("指标", "indicators"), "scope": ("范围", "scope"),
+                   "findings": ("结论", "findings")})
 
 
 class RecordField(Labelled):
@@ -113,10 +139,11 @@ class RecordField(Labelled):
     CLOSURE_COURSE = "closure.course_of_process"
     CLOSURE_FACTS = "closure.facts_established"
     CLOSURE_RECOMMENDATIONS = "closure.recommendations"
+    TRIAGE_REASONING = "triage.reasoning"
 
     @property
     def owner(self) -> str:
-        """Which record holds it: "case", "agreement" or "closure"."""
+        """Which record holds it: "case", "agreement", "closure" or "triage"."""
         return _FIELD_PLACES[self][0]
 
     @property
@@ -141,6 +168,7 @@ _labels(RecordField, {
     "closure.course_of_process": ("结案报告：处理过程", "closure report: course of the process"),
     "closure.facts_established": ("结案报告：查明事实", "closure report: facts established"),
     "closure.recommendations": ("结案报告：建议", "closure report: recommendations"),
+    "triage.reasoning": ("分流建议的理由", "reasoning of the triage recommendation"),
 })
 
 _FIELD_PLACES: dict[RecordField, tuple[str, str]] = {
@@ -160,14 +188,16 @@ _FIELD_PLACES: dict[RecordField, tuple[str, str]] = {
     RecordField.CLOSURE_COURSE: ("closure", "course_of_process"),
     RecordField.CLOSURE_FACTS: ("closure", "facts_established"),
     RecordField.CLOSURE_RECOMMENDATIONS: ("closure", "recommendations"),
+    RecordField.TRIAGE_REASONING: ("triage", "reasoning"),
 }
 assert _FIELD_PLACES.keys() == set(RecordField)
 
 # The parts each kind has (an item without a part is the whole item).
-_PARTS: dict[tuple[ItemKind, StatementOf | None], frozenset[TextPart]] = {
+_PARTS: dict[tuple[ItemKind, StatementOf | DecisionOf | None], frozenset[TextPart]] = {
     (ItemKind.CLAIM, None): frozenset({TextPart.CLAIM, TextPart.REASONS}),
     (ItemKind.STATEMENT, StatementOf.OBJECTION): frozenset({TextPart.STATEMENT, TextPart.EVIDENCE}),
     (ItemKind.OBLIGATION, None): frozenset({TextPart.DESCRIPTION, TextPart.INDICATORS}),
+    (ItemKind.TOOL, None): frozenset({TextPart.SCOPE, TextPart.FINDINGS}),
 }
 
 _INDEX = r"(0|[1-9][0-9]{0,9})"
@@ -180,9 +210,12 @@ _GRAMMAR: dict[ItemKind, re.Pattern[str]] = {
     ItemKind.STATEMENT: re.compile(rf"statement:([a-z]+):{_INDEX}{_PART}"),
     ItemKind.OBLIGATION: re.compile(rf"obligation:{_INDEX}{_PART}"),
     ItemKind.MONITORING: re.compile(rf"monitoring:{_INDEX}"),
+    ItemKind.DECISION: re.compile(rf"decision:([a-z]+):{_INDEX}"),
+    ItemKind.TOOL: re.compile(rf"tool:{_INDEX}{_PART}"),
 }
 _EXAMPLES = "exhibit:1, identity:applicant:2, identity:respondent:agent:0, claim:0, claim:0.reasons, field:facts, " \
-            "statement:objection:0, obligation:1, monitoring:0"
+            "statement:objection:0, obligation:1, monitoring:0, decision:objection:0, tool:0.findings, " \
+            "field:triage.reasoning"
 MAX_INDEX = 2**31 - 1
 _HEAD = re.compile(r"[a-z]+(?=:)")
 
@@ -207,14 +240,14 @@ class ItemRef:
     index: int | None
     side: SideRole | None
     role: IdentityRole | None
-    of: StatementOf | None
+    of: StatementOf | DecisionOf | None  # a statement's record (StatementOf), a decision's (DecisionOf)
     field: RecordField | None
     part: TextPart | None
     _text: str
 
     def __init__(self, kind: ItemKind, *, index: int | None = None, side: SideRole | None = None,
-                 role: IdentityRole | None = None, of: StatementOf | None = None, field: RecordField | None = None,
-                 part: TextPart | None = None) -> None:
+                 role: IdentityRole | None = None, of: StatementOf | DecisionOf | None = None,
+                 field: RecordField | None = None, part: TextPart | None = None) -> None:
         needs_index = kind is not ItemKind.FIELD
         if needs_index != (index is not None):
             raise InvalidInputError(f"a reference to {kind.value} {'needs' if needs_index else 'takes no'} index")
@@ -222,7 +255,9 @@ class ItemRef:
             raise InvalidInputError(f"an item's index is a whole number from 0, not {index!r}")
         if (kind is ItemKind.IDENTITY) != (side is not None) or (kind is ItemKind.IDENTITY) != (role is not None):
             raise InvalidInputError("an identity names a side and a role (member, agent, representative)")
-        if (kind is ItemKind.STATEMENT) != (of is not None) or (kind is ItemKind.FIELD) != (field is not None):
+        of_type = {ItemKind.STATEMENT: StatementOf, ItemKind.DECISION: DecisionOf}.get(kind)
+        if (of_type is None) != (of is None) or (of_type is not None and not isinstance(of, of_type)) \
+                or (kind is ItemKind.FIELD) != (field is not None):
             raise InvalidInputError(f"malformed reference to {kind.value}")
         if part is not None and part not in _PARTS.get((kind, of), frozenset()):
             parts = ", ".join(sorted(p.value for p in _PARTS.get((kind, of), frozenset()))) or "none"
@@ -264,6 +299,14 @@ class ItemRef:
         return cls(ItemKind.MONITORING, index=index)
 
     @classmethod
+    def decision(cls, of: DecisionOf, index: int) -> ItemRef:
+        return cls(ItemKind.DECISION, index=index, of=of)
+
+    @classmethod
+    def tool(cls, index: int, part: TextPart | None = None) -> ItemRef:
+        return cls(ItemKind.TOOL, index=index, part=part)
+
+    @classmethod
     def parse(cls, text: str) -> ItemRef:
         """The item `text` names ("exhibit:1", "identity:applicant:2", "claim:0.reasons"...), or a clear error."""
         if not isinstance(text, str):
@@ -288,6 +331,8 @@ class ItemRef:
             of = _enum(StatementOf, groups[0], text, "statement of")
             part = _enum(TextPart, groups[2], text, "part") if groups[2] else None
             return cls(kind, index=int(groups[1]), of=of, part=part)
+        if kind is ItemKind.DECISION:
+            return cls.decision(_enum(DecisionOf, groups[0], text, "decision on"), int(groups[1]))
         part = _enum(TextPart, groups[1], text, "part") if len(groups) > 1 and groups[1] else None
         return cls(kind, index=int(groups[0]), part=part)
 
@@ -318,6 +363,8 @@ class ItemRef:
         what = self._kind_words(zh)
         number = "" if self.index is None else (f"{self.index + 1}" if zh else f" {self.index + 1}")
         named = f"{what}{number}"
+        if self.kind is ItemKind.DECISION:
+            return f"对{named}的决定理由" if zh else f"reasons for the decision on {named}"
         if self.part is None or (self.kind is ItemKind.CLAIM and self.part is TextPart.CLAIM):
             return named
         return f"{named}的{self.part.zh}" if zh else f"{self.part.en} of {named}"
@@ -331,6 +378,8 @@ class ItemRef:
             return "诉求" if zh else "claim"
         if self.kind is ItemKind.MONITORING:
             return "监测更新" if zh else "monitoring update"
+        if self.kind is ItemKind.TOOL:
+            return "程序工具" if zh else "tool"
         return self.kind.zh if zh else self.kind.en.lower()
 
     # -- value semantics ----------------------------------------------------------------------
@@ -413,9 +462,19 @@ def _count(case: Case, ref: ItemRef) -> tuple[int, str]:
     if ref.kind is ItemKind.STATEMENT:
         if ref.of is StatementOf.OBJECTION:
             return len(case.objections), "objections"
+        if ref.of is StatementOf.CONFIDENTIALITY:
+            return len(case.confidentiality_requests), "confidentiality requests"
         return len(case.recusal_requests), "recusal requests"
     if ref.kind is ItemKind.OBLIGATION:
         return (len(case.agreement.obligations) if case.agreement else 0), "obligations in the agreement"
+    if ref.kind is ItemKind.DECISION:
+        if ref.of is DecisionOf.OBJECTION:
+            return len(case.objections), "objections"
+        if ref.of is DecisionOf.RECUSAL:
+            return len(case.recusal_requests), "recusal requests"
+        return len(case.confidentiality_requests), "confidentiality requests"
+    if ref.kind is ItemKind.TOOL:
+        return len(case.tools), "tools in use"
     return len(case.monitoring_updates), "monitoring updates"
 
 
@@ -427,6 +486,8 @@ def check_item(case: Case, ref: ItemRef) -> None:
             raise InvalidInputError(f"{ref}: {case.number} has no agreement yet")
         if ref.field.owner == "closure" and case.closure_report is None:
             raise InvalidInputError(f"{ref}: {case.number} has no closure report yet")
+        if ref.field.owner == "triage" and case.triage is None:
+            raise InvalidInputError(f"{ref}: {case.number} has no triage recommendation yet")
         return
     count, what = _count(case, ref)
     assert ref.index is not None

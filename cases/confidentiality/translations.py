@@ -24,8 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cases import audit
-from cases.confidentiality.items import ItemKind, ItemRef, RecordField, StatementOf, TextPart, check_item
+from cases.confidentiality.items import DecisionOf, ItemKind, ItemRef, RecordField, StatementOf, TextPart, check_item
 from cases.confidentiality.languages import Language, detect_language
+from cases.confidentiality.values import decided, field_owner
 from cases.confidentiality.withholding import Withholding
 from cases.errors import InvalidInputError
 from cases.events import AuditAction
@@ -55,7 +56,7 @@ def free_texts(case: Case) -> list[tuple[ItemRef, str]]:
     (claim:0.claim and claim:0.reasons, not claim:0), in the order of the record."""
     texts: list[tuple[ItemRef, str]] = []
     for field in RecordField:
-        owner = {"case": case, "agreement": case.agreement, "closure": case.closure_report}[field.owner]
+        owner = field_owner(case, field.owner)
         if owner is not None:
             texts.append((ItemRef.record_field(field), getattr(owner, field.attribute) or ""))
     for i, claim in enumerate(case.claims):
@@ -65,11 +66,18 @@ def free_texts(case: Case) -> list[tuple[ItemRef, str]]:
                   (ItemRef.statement(StatementOf.OBJECTION, i, TextPart.EVIDENCE), objection.evidence)]
     for i, recusal in enumerate(case.recusal_requests):
         texts.append((ItemRef.statement(StatementOf.RECUSAL, i), recusal.reasons))
+    for i, request in enumerate(case.confidentiality_requests):
+        texts.append((ItemRef.statement(StatementOf.CONFIDENTIALITY, i), request.reason))
     for i, obligation in enumerate(case.agreement.obligations if case.agreement else []):
         texts += [(ItemRef.obligation(i, TextPart.DESCRIPTION), obligation.description),
                   (ItemRef.obligation(i, TextPart.INDICATORS), obligation.indicators)]
     for i, update in enumerate(case.monitoring_updates):
         texts.append((ItemRef.monitoring(i), update.text))
+    for i, tool in enumerate(case.tools):
+        texts += [(ItemRef.tool(i, TextPart.SCOPE), tool.scope),
+                  (ItemRef.tool(i, TextPart.FINDINGS), tool.findings or "")]
+    for of in DecisionOf:
+        texts += [(ItemRef.decision(of, i), r.decision_reason or "") for i, r in enumerate(decided(case, of))]
     return [(ref, text) for ref, text in texts if text and text.strip()]
 
 

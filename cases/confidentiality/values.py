@@ -6,12 +6,13 @@ update its text. Used to refuse publishing a withheld value (the public summary)
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from cases.confidentiality.items import IdentityRole, ItemKind, ItemRef, StatementOf, TextPart, check_item
+from cases.confidentiality.items import DecisionOf, IdentityRole, ItemKind, ItemRef, StatementOf, TextPart, check_item
 
 if TYPE_CHECKING:
-    from cases.models import Case
+    from cases.models import Case, ConfidentialityRequest, Objection, RecusalRequest
 
 
 def values_of(case: Case, ref: ItemRef) -> list[str]:
@@ -40,22 +41,46 @@ def values_of(case: Case, ref: ItemRef) -> list[str]:
         found = {TextPart.CLAIM: claim.claim, TextPart.REASONS: claim.reasons}
     elif ref.kind is ItemKind.FIELD:
         assert ref.field is not None
-        owner = {"case": case, "agreement": case.agreement, "closure": case.closure_report}[ref.field.owner]
+        owner = field_owner(case, ref.field.owner)
         found = {None: getattr(owner, ref.field.attribute) or ""}
     elif ref.kind is ItemKind.STATEMENT:
         if ref.of is StatementOf.OBJECTION:
             objection = case.objections[index]
             found = {TextPart.STATEMENT: objection.statement, TextPart.EVIDENCE: objection.evidence}
+        elif ref.of is StatementOf.CONFIDENTIALITY:
+            found = {None: case.confidentiality_requests[index].reason}
         else:
             found = {None: case.recusal_requests[index].reasons}
     elif ref.kind is ItemKind.OBLIGATION:
         assert case.agreement is not None
         obligation = case.agreement.obligations[index]
         found = {TextPart.DESCRIPTION: obligation.description, TextPart.INDICATORS: obligation.indicators}
+    elif ref.kind is ItemKind.DECISION:
+        assert isinstance(ref.of, DecisionOf)
+        found = {None: decision_reason(case, ref.of, index)}
+    elif ref.kind is ItemKind.TOOL:
+        tool = case.tools[index]
+        found = {TextPart.SCOPE: tool.scope, TextPart.FINDINGS: tool.findings or ""}
     else:
         found = {None: case.monitoring_updates[index].text}
     chosen = found.values() if ref.part is None else [found.get(ref.part, "")]
     return [v for v in chosen if v and v.strip()]
+
+
+def field_owner(case: Case, owner: str) -> object | None:
+    """The record a RecordField's owner names ("case", "agreement", "closure", "triage"), None if not yet made."""
+    return {"case": case, "agreement": case.agreement, "closure": case.closure_report, "triage": case.triage}[owner]
+
+
+def decided(case: Case, of: DecisionOf) -> Sequence[Objection | RecusalRequest | ConfidentialityRequest]:
+    """The case's matters of `of`, in the order decision:OF:N counts them."""
+    return case.objections if of is DecisionOf.OBJECTION else \
+        case.recusal_requests if of is DecisionOf.RECUSAL else case.confidentiality_requests
+
+
+def decision_reason(case: Case, of: DecisionOf, index: int) -> str:
+    """The reasons the secretariat wrote for its decision on the `index`-th matter of `of` (empty before)."""
+    return decided(case, of)[index].decision_reason or ""
 
 
 def mentions(text: str, secret: str) -> bool:

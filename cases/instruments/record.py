@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 
 class InstrumentId(StrEnum):
-    """The 23 instruments of PROCEDURE.md §4. The values are stored in the case record and name
+    """The 23 instruments of PROCEDURE.md §4, and the signing record of a co-signed agreement (issue 12).
+    The values are stored in the case record and name
     the template files (templates/<lang>/<value>.docx): they never change."""
 
     APPLICATION_FORM = "application_form"
@@ -43,6 +44,7 @@ class InstrumentId(StrEnum):
     OBJECTION_DECISION = "objection_decision"
     RECUSAL_DECISION = "recusal_decision"
     AGREEMENT = "agreement"
+    SIGNING_RECORD = "signing_record"
     TERMINATION_NOTICE = "termination_notice"
     CLOSURE_REPORT = "closure_report"
     CASE_SUMMARY = "case_summary"

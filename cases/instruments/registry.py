@@ -7,8 +7,13 @@ digested in PROCEDURE.md), whose Chinese text prevails.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from types import MappingProxyType
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
 
 from cases.instruments.record import (
     Addressee,
@@ -23,7 +28,7 @@ from cases.instruments.subject import Subject, SubjectKind
 from cases.vocabulary import Stage, ToolKind
 
 if TYPE_CHECKING:
-    from cases.models import Agent, Case, Extension, PathPeriod, ToolUse
+    from cases.models import Agent, Case, Extension, PathPeriod, SignedDocument, ToolUse
 
 _LAUNCHED_OR_LATER = frozenset({Stage.LAUNCHED, Stage.TRIAGE, Stage.BILATERAL_DIALOGUE, Stage.INTERNAL_MEDIATION,
                                 Stage.EXTERNAL_MEDIATION, Stage.TERMINATED, Stage.MONITORING, Stage.CLOSED})
@@ -92,6 +97,35 @@ def _triage_record(case: Case) -> str | None:
 def _agreement(case: Case) -> str | None:
     """The problem-solving agreement both sides co-sign (第四章第四节第1条)."""
     return _unless(case.agreement is not None, "no agreement has been drafted")
+
+
+def frozen_agreements(case: Case) -> list[SignedDocument]:
+    """The case's issued agreement documents that every signatory signed and that were frozen, in the
+    order they were issued: what the signing record lists. A case outside a session has none."""
+    from cases.lifecycle import DocumentState  # noqa: PLC0415 - as below
+    from cases.models import SignedDocument  # noqa: PLC0415 - cases.models imports this package
+
+    session = object_session(case)
+    if session is None or case.id is None:
+        return []
+    return list(session.scalars(select(SignedDocument).where(
+        SignedDocument.case_id == case.id, SignedDocument.instrument == InstrumentId.AGREEMENT.value,
+        SignedDocument.state == DocumentState.FROZEN).order_by(SignedDocument.id)))
+
+
+def _signing_record(case: Case) -> str | None:
+    """Once both sides' signatories have signed the agreement (第四章第四节第1条) and it is frozen, the
+    secretariat certifies who signed, when and how (issue 12)."""
+    return _unless(bool(frozen_agreements(case)), "no co-signed agreement has been frozen")
+
+
+def _signing_record_date(case: Case) -> date | None:
+    """The day (in Beijing) of the latest freeze the record reports."""
+    frozen = [d.frozen_at for d in frozen_agreements(case) if d.frozen_at is not None]
+    return max(frozen).astimezone(_BEIJING).date() if frozen else None
+
+
+_BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def _termination_notice(case: Case) -> str | None:
@@ -212,6 +246,10 @@ _ALL: tuple[Instrument, ...] = (
                Signatory.CO_SIGNED, SigningMode.CO_SIGNED, Addressee.BOTH_SIDES,
                WholeCase(_agreement, lambda case: case.agreement.signed_on if case.agreement else None),
                "第四章第四节第1条"),
+    # Who signed the frozen agreement, when (the time-stamps) and how, with its sha256 (issue 12).
+    Instrument(InstrumentId.SIGNING_RECORD, "签署记录", "Signing Record",
+               Signatory.SECRETARIAT, SigningMode.SEALED, Addressee.BOTH_SIDES,
+               WholeCase(_signing_record, _signing_record_date), "第四章第四节第1条"),
     Instrument(InstrumentId.TERMINATION_NOTICE, "进程终结通知", "Notice of Termination of the Procedure",
                Signatory.SECRETARIAT, SigningMode.SEALED, Addressee.BOTH_SIDES,
                WholeCase(_termination_notice, lambda case: case.terminated_on), "第四章第四节第2-3条"),

@@ -7,15 +7,16 @@ raises ProcedureError naming the case, its stage and the actions allowed there.
 """
 from __future__ import annotations
 
-from cases.procedure.closure import AgreementTerms, ClosureActions, ClosureTerms, ObligationTerms
+from cases.procedure.closure import AgreementTerms, ClosureTerms, ObligationTerms
 from cases.procedure.core import Action, allowed_actions, shanghai_today
 from cases.procedure.intake import IntakeActions
 from cases.procedure.launch import LaunchActions
+from cases.procedure.obligations import ObligationActions
 from cases.procedure.process import ProcessActions
 from cases.procedure.rights import RightsActions
 
 
-class Procedure(IntakeActions, LaunchActions, ProcessActions, RightsActions, ClosureActions):
+class Procedure(IntakeActions, LaunchActions, ProcessActions, RightsActions, ObligationActions):
     pass
 
 

@@ -11,7 +11,7 @@ from cases.confidentiality.values import mentions as _mentions, values_of
 from cases.confidentiality.withholding import withholding
 from cases.errors import NotFoundError
 from cases.instruments import InstrumentId
-from cases.models import Agreement, Case, ClosureReport, MonitoringUpdate, Obligation, ObligeeInquiry
+from cases.models import Agreement, Case, ClosureReport, MonitoringUpdate, Obligation
 from cases.procedure.core import Action, ProcedureCore
 from cases.procedure.launch import BOTH_SIDES
 from cases.vocabulary import Channel, DeadlineOutcome, ObligationStatus, SideRole, Stage, TerminationGround
@@ -165,20 +165,6 @@ class ClosureActions(ProcedureCore):
         self._audit(case, "record_monitoring_update", on, update=update.id, obligation=obligation.id,
                     status=status, monitor=update.monitor)
         return update
-
-    def record_inquiry(self, case: Case, obligation_id: int, asked_by: SideRole, question: str,
-                       on: date) -> ObligeeInquiry:
-        """An obligee without feedback may ask the secretariat about progress (第五章第2条)."""
-        self._begin(case, Action.RECORD_INQUIRY, on)
-        obligation = self._obligation(case, obligation_id)
-        if asked_by is not obligation.obligee:
-            self._refuse(case, Action.RECORD_INQUIRY, f"the obligee of obligation {obligation_id} is the "
-                                                      f"{obligation.obligee.value}")
-        inquiry = ObligeeInquiry(obligation_id=obligation.id, asked_by=asked_by, received_on=on,
-                                 question=question.strip())
-        case.inquiries.append(inquiry)
-        self._audit(case, "record_inquiry", on, obligation=obligation.id, asked_by=asked_by)
-        return inquiry
 
     def close_monitoring(self, case: Case, on: date, reason: str) -> None:
         self._begin(case, Action.CLOSE_MONITORING, on)

@@ -61,6 +61,8 @@ class Action(StrEnum):
     ISSUE_CLOSURE_REPORT = "issue_closure_report"
     RECORD_MONITORING_UPDATE = "record_monitoring_update"
     RECORD_INQUIRY = "record_inquiry"
+    REPORT_PROGRESS = "report_progress"
+    ANSWER_INQUIRY = "answer_inquiry"
     CLOSE_MONITORING = "close_monitoring"
     PUBLISH_SUMMARY = "publish_summary"
 
@@ -99,6 +101,7 @@ _STAGE_ACTIONS: dict[Stage, frozenset[Action]] = {
     Stage.EXTERNAL_MEDIATION: _IN_PATH,
     Stage.TERMINATED: frozenset({Action.ISSUE_CLOSURE_REPORT}) | _PUBLISHED,
     Stage.MONITORING: frozenset({Action.RECORD_MONITORING_UPDATE, Action.RECORD_INQUIRY,
+                                 Action.REPORT_PROGRESS, Action.ANSWER_INQUIRY,  # 第五章 (cases.procedure.obligations)
                                  Action.CLOSE_MONITORING}) | _PUBLISHED,
 }
 assert PATH_STAGES <= _STAGE_ACTIONS.keys()

@@ -23,6 +23,7 @@ from cases.vocabulary import SideRole, SignerRole, ToolKind
 from docgen.context.continuation import Continuation, continuation_problem
 from docgen.context.disclosed import Shown, secretariat_view
 from docgen.context.items import ItemViews, limit_view, tool_team
+from docgen.context.signing_record import SigningRecordView, signing_record_view
 from docgen.context.views import (
     AgentView,
     AgreementView,
@@ -110,7 +111,7 @@ class ContextBuilder:
             triage=self._triage(),
             periods=[PeriodView(loc.label(p.path), loc.date(p.started_on), loc.date(p.ended_on),
                                 loc.date(p.deadline.due_on), p.end_reason or "") for p in case.path_periods],
-            tools=[self._tool(t) for t in case.tools],
+            tools=[self._tool(i, t) for i, t in enumerate(case.tools)],
             appointments=[self._appointment(a) for a in case.appointments],
             agreement=self._agreement(),
             closure=self._closure(),
@@ -121,6 +122,8 @@ class ContextBuilder:
             item=ItemViews(case, loc, shown).view(instrument, subject),
             continuation=self._continuation(continuation),
             signature_rows=_signature_rows(applicant.signatories, respondent.signatories),
+            signing_record=signing_record_view(case, shown) if instrument.id is InstrumentId.SIGNING_RECORD
+            else SigningRecordView(),
         )
 
     # -- parts ------------------------------------------------------------------------
@@ -287,15 +290,17 @@ class ContextBuilder:
             return loc.join([loc.label(ToolKind(v)) for v in values])
 
         return TriageView(loc.date(triage.recommended_on), loc.label(triage.recommended_path),
-                          tools(triage.recommended_tools), loc.text(triage.reasoning), loc.date(triage.agreed_on),
+                          tools(triage.recommended_tools), self._field(RecordField.TRIAGE_REASONING),
+                          loc.date(triage.agreed_on),
                           loc.label(triage.agreed_path), tools(triage.agreed_tools),
                           loc.date(first.deadline.due_on) if first else "")
 
-    def _tool(self, tool: ToolUse) -> ToolView:
-        loc = self.loc
-        return ToolView(loc.label(tool.kind), loc.label(tool.requested_by), loc.text(tool.scope),
+    def _tool(self, index: int, tool: ToolUse) -> ToolView:
+        loc, free = self.loc, self.shown.free
+        return ToolView(loc.label(tool.kind), loc.label(tool.requested_by),
+                        free(ItemRef.tool(index, TextPart.SCOPE)),
                         loc.date(tool.started_on), loc.date(tool.deadline.due_on), loc.date(tool.completed_on),
-                        loc.text(tool.findings or ""), tool.industry_wide, tool.suspends_mediation,
+                        free(ItemRef.tool(index, TextPart.FINDINGS)), tool.industry_wide, tool.suspends_mediation,
                         tool_team(loc, self.case, tool))
 
     def _appointment(self, appointment: Appointment) -> AppointmentView:

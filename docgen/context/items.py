@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
-from cases.confidentiality.items import IdentityRole, ItemRef, StatementOf, TextPart
+from cases.confidentiality.items import DecisionOf, IdentityRole, ItemRef, StatementOf, TextPart
+from cases.confidentiality.values import decided
 from cases.errors import NotFoundError
 from cases.instruments import Instrument, Subject, SubjectKind
 from cases.models import (
@@ -98,8 +99,16 @@ class ItemViews:
                         received_on=loc.date(r.received_on), decided_on=loc.date(r.decided_on),
                         information=loc.text(r.decided_information or r.information),
                         audience=audience(r.decided_audience if r.granted else r.audience),
-                        duration=loc.text(r.decided_duration or r.duration), reasons=loc.text(r.reason),
-                        decision_reason=loc.text(r.decision_reason or ""), granted=bool(r.granted), decision=decision)
+                        duration=loc.text(r.decided_duration or r.duration),
+                        reasons=self.shown.free(ItemRef.statement(StatementOf.CONFIDENTIALITY,
+                                                                  self.case.confidentiality_requests.index(r))),
+                        decision_reason=self._decided(DecisionOf.CONFIDENTIALITY, r), granted=bool(r.granted),
+                        decision=decision)
+
+    def _decided(self, of: DecisionOf, record: Objection | RecusalRequest | ConfidentialityRequest) -> str:
+        """The reasons of the secretariat's decision on `record`, as the audience may see them, in the
+        edition's language or marked as the original (issue 11: reasons are free text like any other)."""
+        return self.shown.free(ItemRef.decision(of, list(decided(self.case, of)).index(record)))
 
     def _objection(self, subject: Subject, o: Objection) -> ItemView:
         loc, index = self.loc, self.case.objections.index(o)
@@ -110,7 +119,7 @@ class ItemViews:
                         ground=loc.label(o.ground), statement=statement, evidence=evidence,
                         decision=loc.label(o.outcome) if o.outcome else "",
                         measures=loc.join([loc.label(ObjectionMeasure(m)) for m in o.measures]),
-                        decision_reason=loc.text(o.decision_reason or ""))
+                        decision_reason=self._decided(DecisionOf.OBJECTION, o))
 
     def _recusal(self, subject: Subject, r: RecusalRequest) -> ItemView:
         loc = self.loc
@@ -122,7 +131,8 @@ class ItemViews:
                         appointee=r.appointment.resource.name,
                         reasons=self.shown.free(ItemRef.statement(StatementOf.RECUSAL,
                                                                   self.case.recusal_requests.index(r))),
-                        decision_reason=loc.text(r.decision_reason or ""), granted=bool(r.recused), decision=decision)
+                        decision_reason=self._decided(DecisionOf.RECUSAL, r), granted=bool(r.recused),
+                        decision=decision)
 
     def _extension(self, subject: Subject, extension: Extension) -> ItemView:
         loc = self.loc
@@ -162,14 +172,17 @@ class ItemViews:
         tool = next((t for t in self.case.tools if t.id == a.tool_use_id), None)
         return ItemView(subject.kind.value, subject.id, appointee=a.resource.name, target=loc.label(a.role),
                         requested_by=loc.label(a.requested_by) if a.requested_by else "",
-                        decided_on=loc.date(a.appointed_on), scope=loc.text(tool.scope) if tool else "",
+                        decided_on=loc.date(a.appointed_on), scope=self._scope(tool) if tool else "",
                         due=loc.date(tool.deadline.due_on) if tool else "")
 
     def _tool(self, subject: Subject, t: ToolUse) -> ItemView:
         loc = self.loc
         return ItemView(subject.kind.value, subject.id, requested_by=loc.label(t.requested_by),
-                        received_on=loc.date(t.started_on), scope=loc.text(t.scope), due=loc.date(t.deadline.due_on),
+                        received_on=loc.date(t.started_on), scope=self._scope(t), due=loc.date(t.deadline.due_on),
                         appointee=tool_team(loc, self.case, t), decided_on=loc.date(t.completed_on))
+
+    def _scope(self, tool: ToolUse) -> str:
+        return self.shown.free(ItemRef.tool(self.case.tools.index(tool), TextPart.SCOPE))
 
     def _agent(self, subject: Subject, agent: Agent) -> ItemView:
         loc = self.loc

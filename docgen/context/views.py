@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from docgen.context.signing_record import SigningRecordView
+
 @dataclass(frozen=True)
 class MechanismView:
     name: str
@@ -324,6 +326,7 @@ class InstrumentContext:
     item: ItemView = field(default_factory=ItemView)
     continuation: ContinuationView = field(default_factory=ContinuationView)
     signature_rows: list[SignatureRowView] = field(default_factory=list)
+    signing_record: SigningRecordView = field(default_factory=SigningRecordView)  # the signing record's lists
 
     def as_data(self) -> dict[str, Any]:
         return asdict(self)

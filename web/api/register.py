@@ -1,8 +1,10 @@
 """/api/v1/register: the public case register as JSON (issue 13), open without a token.
 
-The same document as /register.json, made by the same function (web.public.register.register_document,
+The same document as /register.json, made by the same function (web.public.register.register_page,
 which reads through casedocs.services.register: only what the register publishes), with the same
-filters as query parameters. An unknown filter value is ignored, as on the page.
+filters as query parameters. An unknown filter value is ignored, as on the page. It comes a page at a
+time (`page`, `per_page`; the paging fields beside "cases" and the Link header name the next and previous
+pages) and counts against the address's register limit (web.public.register_paging).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from web.access import public
 from web.api import bp
+from web.public.register_paging import limited
 
 
 class RegisterQuery(BaseModel):
@@ -31,6 +34,8 @@ class RegisterQuery(BaseModel):
     issue_type: str | None = None
     party_category: str | None = None
     q: str | None = None
+    page: str | None = None
+    per_page: str | None = None
 
 
 class RegisterStage(BaseModel):
@@ -59,22 +64,41 @@ class RegisterCase(BaseModel):
     registered_on: date
     updated_on: date
     stages: list[RegisterStage]
+    points_in_dispute: list[RegisterPoint]
     url: str
+
+
+class RegisterPoint(BaseModel):
+    """A claim and its reasons as the public reads them, per language (zh, zh-Hant, en)."""
+
+    position: int
+    claim: dict[str, str]
+    reasons: dict[str, str]
+    withheld: list[str]
 
 
 class RegisterOut(BaseModel):
     cases: list[RegisterCase]
+    page: int
+    per_page: int
+    total: int
+    pages: int
+    next: str | None
+    prev: str | None
 
 
 @bp.get("/register")
 @public
+@limited
 @bp.input(RegisterQuery, location="query", arg_name="query")
 @bp.output(RegisterOut)
 @bp.doc(summary="The public case register",
         description="Every case whose case summary the secretariat has published (第六章第1.1条), with its "
                     "region, industry, issue types, party categories per side, stage, path, outcome and dates. "
-                    "No token is needed. `q` searches the published fields (Chinese by characters).")
-def register_cases(query: RegisterQuery) -> dict[str, Any]:
-    from web.public.register import register_document
+                    "No token is needed. `q` searches the published fields (Chinese by characters). "
+                    "A page at a time: `page` (from 1) and `per_page` (default 200, at most 1000).")
+def register_cases(query: RegisterQuery) -> tuple[dict[str, Any], int, dict[str, str]]:
+    from web.public.register import register_page
 
-    return register_document(request.args)
+    document, links = register_page(request.args, "api.register_cases")
+    return document, 200, ({"Link": links} if links else {})

@@ -10,3 +10,5 @@ from web.console import common  # noqa: E402
 
 common.register(bp)
 from web.console import acting, documents, filing, people, translations, views  # noqa: E402,F401  (their routes register on bp)
+from web.console import inquiries  # noqa: E402,F401  (reports and inquiries on obligations, issue 12)
+from web.console import redrafting  # noqa: E402,F401  (a new draft after a decline, issue 12)

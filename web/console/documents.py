@@ -20,6 +20,7 @@ from cases.instruments import INSTRUMENTS, Subject, get_instrument
 from casedocs.config import PASSPHRASE_ENV
 from casedocs.services import issuing
 from casedocs.services.document_jobs import ISSUE, PREVIEW
+from casedocs.services.redrafting import REDRAFT
 from casedocs.services.grants import CaseArea
 from docgen.locale import Edition
 from web.access import STAFF, case_access
@@ -75,7 +76,8 @@ def issue(number: str) -> Response:
 def document_job(number: str, job_id: int) -> str:
     """A rendering or an issue under way, then its PDF in the browser."""
     status = jobs_of().status(job_id)
-    if status is None or status.case_number != number or status.kind not in (PREVIEW, ISSUE):
+    if status is None or status.case_number != number or status.kind not in (PREVIEW, ISSUE, REDRAFT):
         abort(404)
-    return render_template("console/document_job.html", number=number, job=status, issuing=status.kind == ISSUE,
+    return render_template("console/document_job.html", number=number, job=status,
+                           issuing=status.kind in (ISSUE, REDRAFT),
                            instrument=get_instrument, Edition=Edition)

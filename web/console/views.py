@@ -15,7 +15,7 @@ from cases.confidentiality.audiences import Audience
 from cases.confidentiality.audiences import Audience
 from cases.errors import CaseError
 from cases.vocabulary import ExpertGroup, Path, ResourceKind, SignerRole, Stage
-from casedocs.services import casefiles, casepage, console, rosters
+from casedocs.services import casefiles, casepage, console, party_acts, redrafting, rosters
 from casedocs.services import trail as casetrail
 from casedocs.services.grants import CaseArea
 from web.access import STAFF, case_access, current_grant, roles
@@ -73,7 +73,8 @@ def case(number: str) -> str:
                                       app.checkpoints)
             body = render_template("console/_case_body.html", page=page, case=page.case, today=today,
                                    passphrase_set=bool(app.settings.secretariat_passphrase), csrf=CSRF_MARKER,
-                                   audiences=list(Audience))
+                                   audiences=list(Audience), consents=party_acts.consents(session, number),
+                                   redraftable=redrafting.redraftable(session, number))
         # What the passing of time decided is told once, to the reader who opened the case: not kept
         # (the events it appended moved the revision anyway).
         return body, not page.happened

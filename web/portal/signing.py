@@ -5,7 +5,7 @@ the form to the service and nowhere else (not the session, not a log, not an err
 from __future__ import annotations
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from limits import parse_many
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -15,7 +15,7 @@ from cases.errors import CaseError, NotFoundError
 from cases.vocabulary import SideRole, SignerRole
 from casedocs.mail import MailError, mailer
 from casedocs.services import browser_signing as signing
-from casedocs.services import signing_pages
+from casedocs.services import signing_pages, signing_record
 from casedocs.services.desk import Desk
 from casedocs.services.enrolment import PassphraseLockedOut
 from casedocs.services.grants import CaseArea
@@ -25,6 +25,7 @@ from web.access import case_access, current_grant
 from web.extensions import limiter
 from web.context import core, web_actor
 from web.portal import bp
+from web.tasks import jobs_of
 
 PARTY = (Role.PARTY,)
 SIDE_ROLES = (SignerRole.REPRESENTATIVE, SignerRole.MEMBER, SignerRole.AGENT)
@@ -133,14 +134,16 @@ def sign(number: str, document_id: int) -> str:
 @bp.get("/cases/<number>/signing/<id:document_id>/pages/<sha256>/<int:page>.png")
 @case_access(CaseArea.RECORD, roles=PARTY)
 def sign_page_image(number: str, document_id: int, sha256: str, page: int) -> Response:
-    """One page of the document's latest revision as an image, the person's own field framed."""
+    """One page of a revision of the document as an image (the one the page was opened on, which another
+    signature may have made older meanwhile), the person's own field framed."""
     person = _signatory(number)
     try:
         with core().db.session() as session:
             shown = signing.sign_page(session, number, person, current_user.account_id, document_id)
+            known = sha256 == shown.sha256 or signing.is_revision(session, document_id, sha256)
     except NotFoundError:
         abort(404)
-    if sha256 != shown.sha256 or page < 1:
+    if not known or page < 1:
         abort(404)
     pdf = core().store.get(sha256)
     try:
@@ -209,11 +212,20 @@ def sign_submit(number: str, document_id: int) -> Response:
         flash(_("Nothing was signed: %(reason)s", reason=_said(error)), "error")
         return redirect(here)
     if done.frozen:
+        _issue_signing_records(number)
         flash(_("Signed. Yours was the last signature: the document is frozen, and every signatory is sent "
                 "the final PDF by mail."), "success")
     else:
         flash(_("Signed. The document waits for the other signatures."), "success")
     return redirect(here)
+
+
+def _issue_signing_records(number: str) -> None:
+    """The freeze makes the signing record due (签署记录, issue 12): sealed off this request, as a job
+    under the server's seal passphrase; without one, the console offers it (signing_record.due)."""
+    if core().settings.secretariat_passphrase:
+        jobs_of().submit(signing_record.ISSUE_DUE, {"case": number}, who=web_actor(),
+                         account_id=current_user.account_id, case_number=number)
 
 
 @bp.post("/cases/<number>/signing/<id:document_id>/decline")
@@ -236,4 +248,30 @@ def sign_decline(number: str, document_id: int) -> Response:
 
 
 def _said(error: Exception) -> str:
+    """The reason in the page's language: a typed refusal by its problem; anything else as said."""
+    if isinstance(error, signing.SigningRefused):
+        return _refusal(error)
     return str(error)
+
+
+def _refusal(refused: signing.SigningRefused) -> str:
+    """A signing refusal in the page's language (the service's text is English)."""
+    problem = signing.SigningProblem
+    if refused.problem is problem.WRONG_CODE:
+        return ngettext("wrong code: %(num)s more try", "wrong code: %(num)s more tries", refused.left)
+    if refused.problem is problem.NOT_YOUR_FIELD:
+        return _("you may sign only your own field, not %(field)s", field=refused.field)
+    return {
+        problem.NO_VALID_CODE: _("there is no valid code for this document (expired, used or never sent): "
+                                 "ask for a new one"),
+        problem.CODE_JUST_USED: _("this code was just used: ask for a new one"),
+        problem.TOO_MANY_WRONG_CODES: _("wrong code, and too many wrong codes: ask for a new one"),
+        problem.CHANGED_SINCE_OPENED: _("the document changed since this page was opened: read it again"),
+        problem.NOT_WHAT_YOU_READ: _("the document is no longer the one you read: read it again"),
+        problem.ALREADY_SIGNED: _("you have already signed this document"),
+        problem.FROZEN: _("this document is frozen: no signature can be added"),
+        problem.SUPERSEDED: _("this document was replaced by a new draft: sign that one"),
+        problem.NO_REASON: _("say why you decline to sign"),
+        problem.REASON_TOO_LONG: _("the reason may have at most %(n)s characters", n=signing.REASON_MAX),
+        problem.ALREADY_DECLINED: _("you have already declined this revision"),
+    }[refused.problem]

@@ -4,7 +4,8 @@ exhibits — and files it. The fields are the import schema's (cases.application
 through casedocs.services.forms and the console's form machinery) and the filing goes through the same
 `parse_application`: no anonymous application, who applies against whom.
 
-Drafts: kept server-side in the content-addressed store as a JSON document, and named in the
+Drafts: kept server-side in the drafts' content-addressed store (casedocs.services.drafts, which purges
+them once no cookie can name them any more) as a JSON document, and named in the
 visitor's Flask session (a cookie signed with the server's key) by its sha256. No account is needed,
 a reload or a return later in the session loses nothing, and the cookie stays small however long the
 facts are. The signature is what makes the uploads safe to carry: only a hash the server itself put
@@ -32,7 +33,7 @@ from werkzeug.wrappers import Response
 
 from cases.errors import CaseError, InvalidInputError, NotFoundError
 from cases.vocabulary import Channel
-from casedocs.services import party_acts
+from casedocs.services import drafts, party_acts
 from casedocs.services.forms import FormField
 from casedocs.services.posted import (
     Posted,
@@ -96,23 +97,31 @@ class Draft:
         return Posted(self.values, self.lists, {})
 
     def with_files(self) -> Posted:
-        store = core().store
+        store = _drafts()
         files = {path + ".upload": Upload(name, store.get(sha256)) for path, (sha256, name) in self.kept.items()}
         return Posted(self.values, self.lists, files)
 
 
+def _drafts() -> drafts.Drafts:
+    """The drafts' own store (casedocs.services.drafts: purged once abandoned, never the case store)."""
+    return drafts.Drafts(core().settings)
+
+
 def _load() -> Draft:
     sha256 = session.get(DRAFT)
-    if isinstance(sha256, str) and len(sha256) == 64 and core().store.path(sha256).is_file():
-        data = json.loads(core().store.get(sha256))
-        return Draft(data["values"], data["lists"], data["kept"])
+    store = _drafts()
+    if isinstance(sha256, str) and store.has(sha256):
+        data = json.loads(store.get(sha256))
+        kept = {path: file for path, file in data["kept"].items() if store.keep(file[0])}  # each touched
+        return Draft(data["values"], data["lists"], kept)
     return Draft({}, {}, {})
 
 
 def _save(draft: Draft) -> None:
     raw = json.dumps({"values": draft.values, "lists": draft.lists, "kept": draft.kept}, ensure_ascii=False,
                      sort_keys=True).encode("utf-8")
-    session[DRAFT] = core().store.put(raw)
+    session[DRAFT] = _drafts().put(raw)
+    drafts.purge_now_and_then(core().settings)
 
 
 def _inside(key: str, names: tuple[str, ...]) -> bool:
@@ -137,7 +146,7 @@ def _merge(draft: Draft, step: Step, posted: Posted) -> None:
         upload = posted.files.get(path + ".upload")
         if upload is not None and upload.data:
             check_upload(upload)
-            draft.kept[path] = [core().store.put(upload.data), upload.name]
+            draft.kept[path] = [_drafts().put(upload.data), upload.name]
 
 
 # -- pages -------------------------------------------------------------------------------------
