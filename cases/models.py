@@ -399,6 +399,7 @@ class PathPeriod(Base):
     ended_on: Mapped[Optional[date]]
     end_reason: Mapped[Optional[str]] = mapped_column(String(40))  # switched, terminated
     requested_by: Mapped[Optional[SideRole]]  # who asked for a switch into this path
+    switch_reason: Mapped[Optional[str]] = mapped_column(Text)  # why the switch into it was decided (item switch:N)
     deadline_id: Mapped[int] = mapped_column(ForeignKey("deadlines.id"))
 
     deadline: Mapped[Deadline] = relationship()

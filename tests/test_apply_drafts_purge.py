@@ -4,7 +4,6 @@ deleted, by `casedocs purge-drafts` or as drafts are saved; a draft in use is no
 filed online keeps everything (its record and exhibits are in the case store, which is not touched)."""
 from __future__ import annotations
 
-import io
 import json
 import os
 import time
@@ -12,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from click.testing import CliRunner
-from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from cases import audit
@@ -20,52 +18,23 @@ from cases.models import Case
 from casedocs.app import App
 from casedocs.cli import main
 from casedocs.services import drafts
-from web_support import csrf_of, init_data, web_app, web_settings
+from web_support import PDF, applicant_fields, apply_file, apply_rest, apply_step, ready_settings, web_app
 
 TODAY = date(2026, 11, 25)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 DAY = 24 * 3600
 
 
-def _step(client: FlaskClient, slug: str, data: dict[str, Any]) -> Any:
-    page = client.get(f"/apply/{slug}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    return client.post(f"/apply/{slug}", data={**data, "go": "next", "csrf_token": csrf_of(page)},
-                       headers={"Accept-Language": "en"}, content_type="multipart/form-data")
-
-
-def _applicant(name: str, upload: bytes) -> dict[str, Any]:
-    return {"applicant.members._rows": "1", "applicant.members.0.category": "community",
-            "applicant.members.0.full_name": name, "applicant.members.0.address": "Kawama, Kolwezi",
-            "applicant.members.0.contact": "+243 970 000 101",
-            "applicant.agents._rows": "1", "applicant.agents.0.name": "Me Mutombo",
-            "applicant.agents.0.power_of_attorney.title": "Power of attorney",
-            "applicant.agents.0.power_of_attorney.upload": (io.BytesIO(upload), "procuration.pdf")}
-
-
-def _file_the_rest(client: FlaskClient) -> None:
-    assert _step(client, "respondent", {"respondent.members._rows": "1",
-                                        "respondent.members.0.category": "company_refining",
-                                        "respondent.members.0.full_name": "华钴精炼有限公司"}).status_code == 302
-    assert _step(client, "dispute", {"title": "Seepage into the river", "region": "Lualaba", "country": "DRC",
-                                     "industry": "Cobalt refining", "facts": "Seepage reached the river.",
-                                     "claims._rows": "1", "claims.0.claim": "Independent testing",
-                                     "claims.0.reasons": "No published monitoring"}).status_code == 302
-    assert _step(client, "exhibits", {"exhibits._rows": "1", "exhibits.0.file.title": "Water sampling results",
-                                      "exhibits.0.file.upload": (io.BytesIO(PDF), "samples.pdf")}).status_code == 302
-    page = client.get("/apply/review", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    filed = client.post("/apply/review", data={"csrf_token": csrf_of(page)}, headers={"Accept-Language": "en"})
-    assert filed.status_code == 302 and filed.headers["Location"].endswith("/apply/receipt")
-
-
 def test_an_abandoned_draft_is_purged_and_an_application_filed_online_keeps_everything(tmp_path: Any) -> None:
-    settings = web_settings(tmp_path)
-    init_data(settings)
+    settings = ready_settings(tmp_path)
     with web_app(settings, start_jobs=False, today=lambda: TODAY) as app:
         assert drafts.kept_for(settings) > app.permanent_session_lifetime  # nothing reachable is purged
         filer, leaver = app.test_client(), app.test_client()
-        assert _step(filer, "applicant", _applicant("Kawama Village Committee", PDF)).status_code == 302
-        _file_the_rest(filer)
-        assert _step(leaver, "applicant", _applicant("Abandoned Committee", PDF + b"% mine\n")).status_code == 302
+        assert apply_step(filer, "applicant", applicant_fields("Kawama Village Committee", PDF)).status_code == 302
+        apply_rest(filer)
+        filed = apply_file(filer)
+        assert filed.status_code == 302 and filed.headers["Location"].endswith("/apply/receipt")
+        abandoned = applicant_fields("Abandoned Committee", PDF + b"% mine\n")
+        assert apply_step(leaver, "applicant", abandoned).status_code == 302
         assert "Abandoned Committee" in leaver.get("/apply/applicant").get_data(as_text=True)
         stored = sorted(p for p in drafts.drafts_dir(settings).glob("*/*"))
         assert len(stored) >= 4  # the drafts' JSON at each step, and the uploads
@@ -85,8 +54,7 @@ def test_an_abandoned_draft_is_purged_and_an_application_filed_online_keeps_ever
 
 
 def test_the_purge_runs_from_the_command_line_and_now_and_then_as_drafts_are_saved(tmp_path: Any) -> None:
-    settings = web_settings(tmp_path)
-    init_data(settings)
+    settings = ready_settings(tmp_path)
     old = drafts.Drafts(settings)
     sha = old.put(b'{"values": {}, "lists": {}, "kept": {}}')
     path = old.store.path(sha)

@@ -4,69 +4,32 @@ attorney, the exhibit), an anonymous one is refused in words and files nothing, 
 reload, and the case's first event names the web and the address."""
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from cases.models import AuditEvent, Case
 from casedocs.app import App
 from casedocs.config import Settings
 from casedocs.jobs import execute
-from web_support import csrf_of, init_data, web_app, web_settings
+from web_support import PDF, applicant_fields, apply_file, apply_rest, apply_step, csrf_of, ready_settings, web_app
 
 TODAY = date(2026, 11, 25)
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = web_settings(tmp_path_factory.mktemp("apply"))
-    init_data(settings)
-    return settings
+    return ready_settings(tmp_path_factory.mktemp("apply"))
 
 
 @pytest.fixture(scope="module")
 def app(settings: Settings) -> Iterator[Flask]:
     with web_app(settings, start_jobs=False, today=lambda: TODAY) as flask_app:
         yield flask_app
-
-
-def _step(client: FlaskClient, slug: str, data: dict[str, Any], go: str = "next") -> Any:
-    page = client.get(f"/apply/{slug}", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    return client.post(f"/apply/{slug}", data={**data, "go": go, "csrf_token": csrf_of(page)},
-                       headers={"Accept-Language": "en"}, content_type="multipart/form-data")
-
-
-def _applicant(name: str) -> dict[str, Any]:
-    return {"applicant.members._rows": "1", "applicant.members.0.category": "community",
-            "applicant.members.0.full_name": name, "applicant.members.0.address": "Kawama, Kolwezi",
-            "applicant.members.0.contact": "+243 970 000 101",
-            "applicant.agents._rows": "1", "applicant.agents.0.name": "Me Mutombo",
-            "applicant.agents.0.power_of_attorney.title": "Power of attorney",
-            "applicant.agents.0.power_of_attorney.upload": (io.BytesIO(PDF), "procuration.pdf")}
-
-
-def _rest(client: FlaskClient) -> None:
-    assert _step(client, "respondent", {"respondent.members._rows": "1",
-                                        "respondent.members.0.category": "company_refining",
-                                        "respondent.members.0.full_name": "华钴精炼有限公司"}).status_code == 302
-    assert _step(client, "dispute", {"title": "Seepage into the river", "region": "Lualaba", "country": "DRC",
-                                     "industry": "Cobalt refining", "facts": "Seepage reached the river.",
-                                     "claims._rows": "1", "claims.0.claim": "Independent testing",
-                                     "claims.0.reasons": "No published monitoring"}).status_code == 302
-    assert _step(client, "exhibits", {"exhibits._rows": "1", "exhibits.0.file.title": "Water sampling results",
-                                      "exhibits.0.file.upload": (io.BytesIO(PDF), "samples.pdf")}).status_code == 302
-
-
-def _file(client: FlaskClient) -> Any:
-    page = client.get("/apply/review", headers={"Accept-Language": "en"}).get_data(as_text=True)
-    return client.post("/apply/review", data={"csrf_token": csrf_of(page)}, headers={"Accept-Language": "en"})
 
 
 def _cases(settings: Settings) -> int:
@@ -76,7 +39,7 @@ def _cases(settings: Settings) -> int:
 
 def test_a_draft_survives_a_reload(app: Flask) -> None:
     client = app.test_client()
-    assert _step(client, "applicant", _applicant("Kawama Village Committee")).status_code == 302
+    assert apply_step(client, "applicant", applicant_fields("Kawama Village Committee")).status_code == 302
     again = client.get("/apply/applicant").get_data(as_text=True)
     assert 'value="Kawama Village Committee"' in again and "procuration.pdf" in again
 
@@ -84,9 +47,9 @@ def test_a_draft_survives_a_reload(app: Flask) -> None:
 def test_an_anonymous_application_is_refused_in_words_and_nothing_is_filed(app: Flask, settings: Settings) -> None:
     client = app.test_client()
     before = _cases(settings)
-    assert _step(client, "applicant", _applicant("anonymous")).status_code == 302
-    _rest(client)
-    refused = _file(client)
+    assert apply_step(client, "applicant", applicant_fields("anonymous")).status_code == 302
+    apply_rest(client)
+    refused = apply_file(client)
     assert refused.status_code == 422
     assert "anonymous applications are not accepted" in refused.get_data(as_text=True)
     assert _cases(settings) == before
@@ -95,9 +58,9 @@ def test_an_anonymous_application_is_refused_in_words_and_nothing_is_filed(app: 
 def test_the_application_filed_online_is_the_record_typed_with_a_receipt_and_its_pdf(
         app: Flask, settings: Settings) -> None:
     client = app.test_client()
-    assert _step(client, "applicant", _applicant("Kawama Village Committee")).status_code == 302
-    _rest(client)
-    filed = _file(client)
+    assert apply_step(client, "applicant", applicant_fields("Kawama Village Committee")).status_code == 302
+    apply_rest(client)
+    filed = apply_file(client)
     assert filed.status_code == 302 and filed.headers["Location"].endswith("/apply/receipt")
     receipt = client.get("/apply/receipt", headers={"Accept-Language": "en"}).get_data(as_text=True)
     with App(settings) as core, core.procedure() as proc:
@@ -139,8 +102,7 @@ def test_a_community_representative_applies_online_in_chinese_in_the_browser(tmp
     from browser_support import chromium, need_chromium, served_in_thread, shot, switch_language
 
     need_chromium()
-    settings = web_settings(tmp_path)
-    init_data(settings)
+    settings = ready_settings(tmp_path)
     poa = tmp_path / "授权委托书.pdf"
     poa.write_bytes(PDF)
     samples = tmp_path / "水样检测结果.pdf"

@@ -38,7 +38,8 @@ CASE = "MVC-2025-0002"
 BILINGUAL = ("agreement", "termination_notice", "closure_report")
 # The reason casedocs/demo.py gives when the sample case switches to external expert mediation.
 SWITCH_REASON = "The hydrogeological questions need an external expert mediator."
-SWITCH_LEAD = {"zh": "转换理由：", "en": "Reasons for the switch: "}
+# The reason is free text (issue 11, item switch:0): the zh part prints the English original marked as such.
+SWITCH_LEAD = {"zh": "转换理由：〔原文为英文，译文待补〕", "en": "Reasons for the switch: "}
 
 Key = tuple[str, str]  # instrument, edition
 

@@ -168,6 +168,41 @@ def _both(page: Page, name: str, lang: str) -> None:
     switch_language(page, lang)
 
 
+def _both_refused(page: Page, name: str, lang: str, again: Callable[[], str], said: str) -> None:
+    """Shoot a refusal in its language; then switch, ask the same refused act `again` in the other
+    language (a refusal records nothing, so asking twice is harmless) and shoot that: the language
+    switch reloads the page and so drops the first answer. `said` is in the other language's answer."""
+    other = "en" if lang == "zh" else "zh"
+    shot(page, f"cosign-{name}-{lang}")
+    switch_language(page, other)
+    answer = again()
+    assert said in answer, answer
+    shot(page, f"cosign-{name}-{other}")
+    switch_language(page, lang)
+
+
+def _post_kept_form(page: Page, action: str, values: dict[str, str]) -> str:
+    """Send, from the page, a form the person kept open from before (the page offers it no longer),
+    with the page's CSRF token; the flashed answer."""
+    with page.expect_navigation():
+        page.evaluate("""([action, values]) => {
+            const form = document.createElement('form');
+            form.method = 'post';
+            form.action = action;
+            values.csrf_token = document.querySelector('input[name=csrf_token]').value;
+            for (const [name, value] of Object.entries(values)) {
+                const input = document.createElement('input');
+                input.type = 'hidden';
+                input.name = name;
+                input.value = value;
+                form.appendChild(input);
+            }
+            document.body.appendChild(form);
+            form.submit();
+        }""", [action, values])
+    return _flash(page)
+
+
 def _sign_url(world: World, document_id: int) -> str:
     return f"{world.url}/portal/cases/{NUMBER}/signing/{document_id}"
 
@@ -240,7 +275,7 @@ def test_the_companys_agent_accepts_the_invitation_in_english_from_the_link_mail
     page = _page(world, "en")
     page.goto(world.url + "/welcome/" + secret)
     assert R1.email in page.inner_text("main")
-    shot(page, "cosign-01-invitation-en")
+    _both(page, "01-invitation", "en")
     page.fill("#password", PASSWORD)
     page.fill("#confirm", PASSWORD)
     with page.expect_navigation():
@@ -302,7 +337,7 @@ def test_a_signatory_declines_with_a_reason_and_the_secretariat_is_told_and_the_
     with page.expect_navigation():
         page.click("form[action$='/decline'] button[type=submit]")
     assert "秘书处" in _flash(page)  # 已记录并通知秘书处, in the signatory's Chinese
-    shot(page, "cosign-05-declined-zh")
+    _both(page, "05-declined", R2.lang)  # the page says so in either language: "You declined to sign…"
     (told,) = _mails(world, OFFICER, "Signature declined").values()
     assert "clause 3 is too short" in _text(told)
     with App(world.settings) as core, core.db.session() as session:
@@ -360,6 +395,10 @@ def test_the_secretariat_issues_a_new_draft_and_the_declined_one_takes_no_more_s
     before = _record(world, declined)
     assert "新的文本" in _submit_signature(stale)  # 本文书已由新的文本取代：请签署新文本
     shot(stale, "cosign-08-declined-draft-refused-zh")
+    switch_language(stale, "en")  # the reloaded page says why in English: the draft was re-issued
+    assert "re-issued" in stale.inner_text("main")
+    shot(stale, "cosign-08-declined-draft-refused-en")
+    switch_language(stale, A1.lang)
     assert _record(world, declined) == before
     stale.goto(f"{world.url}/portal/cases/{NUMBER}/signing")
     _both(stale, "08b-sign-list", A1.lang)
@@ -405,20 +444,37 @@ def test_refusals_in_the_browser_record_nothing(world: World) -> None:
     code = _ask_code(world, page, R1, draft)
     _fill(page, code, "not my signing passphrase at all")
     assert "Wrong passphrase: nothing was signed" in _submit_signature(page)
-    _both(page, "12-wrong-passphrase", R1.lang)
+
+    def wrong_passphrase_again() -> str:
+        _fill(page, code, "not my signing passphrase at all")
+        return _submit_signature(page)
+
+    _both_refused(page, "12-wrong-passphrase", R1.lang, wrong_passphrase_again, "口令错误")
     _fill(page, f"{(int(code) + 1) % 1_000_000:06d}", R1.passphrase)
     assert "wrong code: 4 more tries" in _submit_signature(page)
     shot(page, "cosign-13-wrong-code-en")
     page.evaluate("field => document.querySelector(\"form[action$='/sign'] input[name=field]\").value = field",
                   world.fields[R2.email])
     _fill(page, code, R1.passphrase)
-    assert "you may sign only your own field" in _submit_signature(page)
-    shot(page, "cosign-14-other-field-en")
+    assert "you may sign only your own signature field" in _submit_signature(page)
+
+    def other_field_again() -> str:
+        page.evaluate("field => document.querySelector(\"form[action$='/sign'] input[name=field]\").value = field",
+                      world.fields[R2.email])
+        _fill(page, code, R1.passphrase)
+        return _submit_signature(page)
+
+    _both_refused(page, "14-other-field", R1.lang, other_field_again, "您只能签署自己的签名栏")
     _fill(page, code, R1.passphrase)
     with App(world.settings) as core, core.db.session() as session:  # ten minutes pass before they sign
         session.execute(update(SigningCode).values(expires_at=utcnow() - timedelta(seconds=1)))
     assert "no valid code" in _submit_signature(page)
-    shot(page, "cosign-15-expired-code-en")
+
+    def expired_code_again() -> str:  # the page offers no code field now: the form as it was kept open
+        return _post_kept_form(page, _sign_url(world, draft) + "/sign", {
+            "field": world.fields[R1.email], "code": code, "passphrase": R1.passphrase})
+
+    _both_refused(page, "15-expired-code", R1.lang, expired_code_again, "没有有效的验证码")
     zh = world.pages[R2.email]
     zh.goto(_sign_url(world, draft))
     zh_code = _ask_code(world, zh, R2, draft)
@@ -453,7 +509,7 @@ def test_a_frozen_document_takes_no_signature_in_the_browser(world: World) -> No
     page = world.pages[A2.email]
     page.goto(_sign_url(world, draft))
     assert page.locator("#code").count() == 0 and page.locator("form[action$='/read']").count() == 0
-    shot(page, "cosign-17-frozen-page-en")
+    _both(page, "17-frozen-page", A2.lang)
     # a form kept open from before the freeze is refused in words
     token = page.evaluate("document.querySelector('input[name=csrf_token]').value")
     answer = page.request.post(_sign_url(world, draft) + "/sign", form={

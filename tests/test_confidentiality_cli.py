@@ -32,7 +32,9 @@ def data(tmp_path: Path) -> Path:
 def test_translations_pending_lists_what_lacks_a_translation_and_add_records_one(data: Path, tmp_path: Path) -> None:
     listed = json.loads(run("translations", "pending", "MVC-2025-0001", "--json", "--data", str(data)).output)
     assert {row["item"] for row in listed} == {"field:facts", "claim:0.claim", "claim:0.reasons", "claim:1.claim",
-                                               "claim:1.reasons", "statement:confidentiality:0"}
+                                               "claim:1.reasons", "statement:confidentiality:0.reasons",
+                                               "statement:confidentiality:0.information",
+                                               "statement:confidentiality:0.duration"}
     assert all(row["needs"] == "zh" for row in listed)
     text = tmp_path / "facts.zh.txt"
     text.write_text("一月，尾矿库渗漏物流入卡瓦马河。\n", encoding="utf-8")

@@ -2,7 +2,7 @@
 
 A case whose every confidential item carries a unique marker, in Latin and in Chinese script, goes through
 the whole procedure; every instrument that applies is rendered in every edition for every audience (DOCX),
-and every instrument in the zh edition for the respondent and the public as PDF (LibreOffice, a warm pool).
+and every instrument in the zh edition for every audience as PDF (LibreOffice, a warm pool of two).
 Each marker must be absent from every part of every DOCX, the PDF text and the PDF metadata (Info and XMP)
 of a rendering for an audience it is withheld from, and present in some rendering for an audience that may
 see it.
@@ -41,6 +41,7 @@ from cases.vocabulary import (
     ObligationStatus,
     Path as CasePath,
     SideRole,
+    SignerRole,
     Stage,
     TerminationGround,
     ToolKind,
@@ -65,11 +66,12 @@ M = {
     "agent_org": "MKAGORG 律所记号", "reasons": "MKREASONS 理由记号", "reasons_zh": "理由译文记号",
     "claim": "MKCLAIM 诉求记号", "facts": "MKFACTS 事实记号", "facts_zh": "事实译文记号",
     "statement": "MKSTATEMENT 陈述记号", "monitor": "MKMONITOR 监测记号",
+    "supplement": "MKSUPPLEMENT 补充记号", "extension": "MKEXTENSION 延期记号", "switch": "MKSWITCH 转换记号",
 }
 # C-1 (the applicant's, with the application; from the other side, hence the public): decided, narrowed from
 # the whole claim 1 to its reasons. C-2 (the applicant's, from third parties and the public): pending.
 C1 = ("exhibit_title", "exhibit_file", "name", "address", "contact", "agent", "agent_org", "reasons", "reasons_zh")
-C2 = ("facts", "facts_zh", "statement", "monitor")
+C2 = ("facts", "facts_zh", "statement", "monitor", "supplement", "extension", "switch")
 WITHHELD: dict[Audience, set[str]] = {
     Audience.SECRETARIAT: set(), Audience.APPLICANT: set(), Audience.SUPPORT: set(),
     Audience.RESPONDENT: set(C1), Audience.PUBLIC: set(C1) | set(C2),
@@ -142,7 +144,7 @@ def whole_course(proc: Procedure) -> Case:
     roster = _roster(proc)
     case = file_marked(proc)
     narrow_c1(proc, case)
-    proc.request_supplement(case, "Minutes of the assembly.", date(2025, 3, 5))
+    proc.request_supplement(case, f"Minutes of the assembly. {M['supplement']}", date(2025, 3, 5))
     proc.accept(case, date(2025, 3, 12))
     proc.send_invitation(case, date(2025, 3, 19), Channel.POST)
     proc.record_delivery(case, "invitation", date(2025, 3, 21), side=R)
@@ -167,7 +169,8 @@ def whole_course(proc: Procedure) -> Case:
                                      "Laboratory report LAB-2024-1187.", date(2025, 6, 20))
     proc.decide_objection(case, objection.id, ObjectionOutcome.PARTLY_UPHELD, [ObjectionMeasure.VOID_AND_REDO],
                           "The omission is established.", date(2025, 7, 10))
-    proc.switch_path(case, CasePath.EXTERNAL_MEDIATION, A, BOTH, "External expertise needed.", date(2025, 7, 22))
+    proc.switch_path(case, CasePath.EXTERNAL_MEDIATION, A, BOTH, f"External expertise needed. {M['switch']}",
+                     date(2025, 7, 22))
     first = proc.appoint(case, roster["experts"][0], AppointmentRole.EXTERNAL_MEDIATOR, date(2025, 7, 24),
                          requested_by=A, consents=BOTH)
     recusal = proc.request_recusal(case, first, R, "Earlier advice to an NGO.", date(2025, 7, 29))
@@ -180,7 +183,8 @@ def whole_course(proc: Procedure) -> Case:
                  consents=BOTH, tool=fact_finding)
     proc.complete_tool(case, ToolKind.ASSESSMENT, "Cobalt above guidance.", date(2025, 9, 12))
     proc.complete_tool(case, ToolKind.FACT_FINDING, "Crop loss on 71 ha.", date(2025, 11, 14))
-    proc.extend(case, "path", 2, Unit.MONTHS, R, "Time to agree on compensation.", date(2025, 12, 15))
+    proc.extend(case, "path", 2, Unit.MONTHS, R, f"Time to agree on compensation. {M['extension']}",
+                date(2025, 12, 15))
     from cases.procedure import AgreementTerms, ClosureTerms, ObligationTerms
     proc.draft_agreement(case, AgreementTerms(
         points_in_dispute="Seepage; crop losses.", stakeholders="The villages; the refinery.",
@@ -204,7 +208,8 @@ def whole_course(proc: Procedure) -> Case:
                                  ["third_parties_and_public"], "until the case is closed", "reprisals",
                                  date(2026, 11, 2), items=[ItemRef.record_field(RecordField.FACTS),
                                                            ItemRef.parse("statement:objection:0.statement"),
-                                                           ItemRef.monitoring(0)],
+                                                           ItemRef.monitoring(0), ItemRef.supplement(0),
+                                                           ItemRef.extension(0), ItemRef.switch(0)],
                                  release_at_stage=Stage.CLOSED)
     confidentiality.translate(proc, case.number, ItemRef.record_field(RecordField.FACTS), Language.ZH,
                               f"尾矿设施渗漏于一月到达卡瓦马河。{M['facts_zh']}")
@@ -330,8 +335,8 @@ def test_the_render_cache_never_gives_one_audience_another_audiences_rendering(p
     assert "MKNAME" in docx_text(again[Audience.SECRETARIAT].docx)
 
 
-@pytest.mark.parametrize("where", [REJECTED, NOT_LAUNCHED])
-def test_the_instruments_of_a_case_that_ends_early_leak_nothing(proc, store, templates, where: str) -> None:
+def ended_early(proc: Procedure, where: str) -> Case:
+    """The marked case (C-1 decided) rejected after a supplement request, or not launched after a refusal."""
     case = file_marked(proc)
     narrow_c1(proc, case)
     if where == REJECTED:
@@ -343,6 +348,12 @@ def test_the_instruments_of_a_case_that_ends_early_leak_nothing(proc, store, tem
         proc.record_delivery(case, "invitation", date(2025, 3, 21), side=R)
         proc.record_response(case, False, date(2025, 4, 2))
         proc.send_non_launch_notice(case, date(2025, 4, 9))
+    return case
+
+
+@pytest.mark.parametrize("where", [REJECTED, NOT_LAUNCHED])
+def test_the_instruments_of_a_case_that_ends_early_leak_nothing(proc, store, templates, where: str) -> None:
+    case = ended_early(proc, where)
     instruments = {i for i, w in AUDIENCE_TESTS.items() if w == where} | {"application_form"}
     for audience, renderings in sweep(service(proc, store, templates), case, instruments).items():
         assert {r.request.instrument for r in renderings} == instruments
@@ -356,28 +367,56 @@ def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConverterPool]:
         yield converter
 
 
+SIGNATORIES = [(A, SignerRole.MEMBER, f"Amani {M['name']}"), (A, SignerRole.AGENT, f"Maître {M['agent']}"),
+               (R, SignerRole.REPRESENTATIVE, "Zhang Wei 张伟")]
+
+
+def zh_for_everyone(docs: DocumentService, case: Case, instruments: set[str]) -> list[Rendered]:
+    """Every matter of `instruments` in the zh edition for every audience, DOCX and PDF, in one batch: the
+    pool converts while the next documents are rendered, so the five audiences share its pipeline."""
+    requests = [r for audience in Audience for r in docs.requests_for(case, [Edition.ZH], audience)
+                if r.instrument in instruments]
+    return docs.render_many(case, requests, ["docx", "pdf"])
+
+
 @pytest.mark.slow
-def test_no_pdf_leaks_in_its_text_or_metadata(proc, store, templates, pool, tmp_path) -> None:
-    """Every instrument of the course in the zh edition as PDF/A for the respondent and the public."""
-    case = whole_course(proc)
+def test_no_pdf_of_any_instrument_leaks_for_any_audience_in_its_text_or_metadata(proc, store, templates, pool,
+                                                                                 tmp_path) -> None:
+    """Every instrument of the registry (AUDIENCE_TESTS: the whole course, the agreement frozen for the signing
+    record, a rejected and a not-launched case) in the zh edition as PDF/A for every audience: the PDF text,
+    Info dictionary and XMP packet hold no marker withheld from that audience (第六章第2.2条), and the public's
+    names no natural person of the signing record (第六章第1.1条). The DOCX of every edition is swept above."""
+    from signing_record_support import frozen_agreement
+
     docs = service(proc, store, templates, converter=pool)
+    case = whole_course(proc)
     course = {i for i, where in AUDIENCE_TESTS.items() if where == COURSE}
-    for audience in (Audience.RESPONDENT, Audience.PUBLIC):
-        requests = [r for r in docs.requests_for(case, [Edition.ZH], audience) if r.instrument in course]
-        everything = []
-        for rendered in docs.render_many(case, requests, ["docx", "pdf"]):
-            assert rendered.pdf is not None
+    batches: list[tuple[list[Rendered], tuple[str, ...]]] = [(zh_for_everyone(docs, case, course), tuple(M))]
+    frozen_agreement(proc.session, case, SIGNATORIES, TODAY)
+    batches.append((zh_for_everyone(docs, case, {"signing_record"}), tuple(M)))
+    for where in (REJECTED, NOT_LAUNCHED):  # C-2 is the whole course's: only C-1 is withheld here
+        early = ended_early(proc, where)
+        batches.append((zh_for_everyone(docs, early, {i for i, w in AUDIENCE_TESTS.items() if w == where}), C1))
+    texts: dict[Audience, list[str]] = {audience: [] for audience in Audience}
+    for renderings, markers in batches:
+        for rendered in renderings:
+            audience = rendered.request.audience
+            assert rendered.pdf is not None, rendered.name
             text = pdf_texts(rendered.pdf, tmp_path)
-            everything.append(text)
-            assert leaks(text, audience) == [], (audience, rendered.name)
+            texts[audience].append(text)
+            assert leaks(text, audience, markers) == [], (audience, rendered.name)
             assert f"audience={audience.value}" in text  # the metadata was searched
-            (tmp_path / f"{audience.value}-{rendered.name}.pdf").write_bytes(rendered.pdf)  # to look at
-        joined = "".join(everything)
+            assert "MKRISK" not in text or audience is Audience.SECRETARIAT, (audience, rendered.name)
+            if rendered.request.instrument == "signing_record":
+                assert ("张伟" in text) is (audience is not Audience.PUBLIC), audience
+    assert {r.request.instrument for renderings, _ in batches for r in renderings} == set(INSTRUMENTS)
+    for audience, found_texts in texts.items():
+        joined = "".join(found_texts)
         for name in set(M) - WITHHELD[audience] - {"exhibit_file"}:
             if name.endswith("_zh") or name in ("facts", "reasons"):
                 continue  # zh prints the translation of these (checked in the DOCX sweep)
             assert found(joined, name.replace(" ", "")), (audience, name)
-        assert "依保密决定MVC-2025-0001/保密-1不予披露" in joined
+        assert ("依保密决定MVC-2025-0001/保密-1不予披露" in joined) is bool(WITHHELD[audience]), audience
 
 
 # -- release and translations -------------------------------------------------------------------------
@@ -461,13 +500,10 @@ def test_the_signing_record_leaks_no_withheld_signatory(proc, store, templates) 
     counsel, from the respondent and the public) is the placeholder there, and the public rendering names
     no natural person at all (第六章第1.1条). The frozen agreement is put in the record as the signing desk
     leaves it (the desk itself is tested in test_signing_record.py)."""
-    from cases.vocabulary import SignerRole
     from signing_record_support import frozen_agreement
 
     case = whole_course(proc)
-    frozen_agreement(proc.session, case, [(A, SignerRole.MEMBER, f"Amani {M['name']}"),
-                                          (A, SignerRole.AGENT, f"Maître {M['agent']}"),
-                                          (R, SignerRole.REPRESENTATIVE, "Zhang Wei 张伟")], TODAY)
+    frozen_agreement(proc.session, case, SIGNATORIES, TODAY)
     done = sweep(service(proc, store, templates), case, {"signing_record"})
     for audience, renderings in done.items():
         assert {r.request.edition for r in renderings} == set(Edition), audience

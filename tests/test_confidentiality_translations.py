@@ -85,7 +85,9 @@ def test_the_worklist_lists_what_lacks_a_translation_and_a_changed_original_retu
     case = file_confidential_case(proc)
     listed = {str(p.ref): p for p in pending(case, translations_of(proc.session, case))}
     assert set(listed) == {"field:facts", "claim:0.claim", "claim:0.reasons", "claim:1.claim", "claim:1.reasons",
-                           "statement:confidentiality:0"}  # the reasons of the application's own request
+                           # the application's own request: its reasons, the information it names, its duration
+                           "statement:confidentiality:0.reasons", "statement:confidentiality:0.information",
+                           "statement:confidentiality:0.duration"}
     assert listed["field:facts"].needs is Language.ZH and not listed["field:facts"].stale
     add_translation(proc.session, case, FACTS, Language.ZH, FACTS_ZH, "t", ON)
     assert "field:facts" not in {str(p.ref) for p in pending(case, translations_of(proc.session, case))}

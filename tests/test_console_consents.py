@@ -5,35 +5,22 @@ draft after a decline is refused for a document nobody declined (the play with a
 test_browser_cosigning)."""
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path as FsPath
-from typing import Any
-
-from flask.testing import FlaskClient
 
 from cases.accounts import Role
 from cases.vocabulary import Path, SideRole
 from casedocs.app import App
 from casedocs.services import party_acts
 from factories import BOTH, file_case, to_launched
-from web_support import add_account, csrf_of, init_data, log_in, web_app, web_settings
+from web_support import add_account, csrf_of, log_in, ready_settings, send_form, web_app
 
 TODAY = date(2025, 4, 28)
 APPLICANT, OFFICER = "applicant@example.org", "officer@example.org"
 
 
-def _send(client: FlaskClient, path: str, data: dict[str, Any]) -> Any:
-    page = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
-    submission = re.search(r'name="submission" value="([^"]+)"', page)
-    assert submission, page[:1500]
-    return client.post(path, data={**data, "csrf_token": csrf_of(page), "submission": submission.group(1)},
-                       headers={"Accept-Language": "en"}, content_type="multipart/form-data")
-
-
 def test_the_console_case_page_shows_a_sides_consent_until_the_secretariat_takes_the_act(tmp_path: FsPath) -> None:
-    settings = web_settings(tmp_path)
-    init_data(settings)
+    settings = ready_settings(tmp_path)
     with App(settings, today=lambda: TODAY) as core, core.procedure() as proc:
         case = to_launched(proc, file_case(proc))
         proc.recommend_triage(case, Path.BILATERAL_DIALOGUE, (), "A dialogue will do", date(2025, 4, 24))
@@ -43,7 +30,7 @@ def test_the_console_case_page_shows_a_sides_consent_until_the_secretariat_takes
     with web_app(settings, start_jobs=False, today=lambda: TODAY) as app:
         party = app.test_client()
         assert log_in(party, APPLICANT).status_code == 302
-        done = _send(party, f"/portal/cases/{number}/acts/consent_path", {"path": "bilateral_dialogue"})
+        done = send_form(party, f"/portal/cases/{number}/acts/consent_path", {"path": "bilateral_dialogue"})
         assert done.status_code == 302, done.get_data(as_text=True)[:2000]
 
         officer = app.test_client()

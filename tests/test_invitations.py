@@ -36,8 +36,7 @@ from casedocs.cli import main
 from casedocs.config import Settings
 from casedocs.mail import MaildirMailer
 from casedocs.services import accounts, invitations
-from factories import file_case
-from web_support import PASSWORD, csrf_of, init_data, log_in, web_app, web_settings
+from web_support import PASSWORD, csrf_of, filed_case_number, log_in, ready_settings, web_app
 
 LINK = re.compile(r"http://127\.0\.0\.1:8000(/welcome/\S+)")
 PERSON = "kabila.representative@example.org"
@@ -72,15 +71,12 @@ def smtp() -> Iterator[tuple[int, _Inbox]]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    settings = web_settings(tmp_path)
-    init_data(settings)
-    return settings
+    return ready_settings(tmp_path)
 
 
 @pytest.fixture
 def case_number(settings: Settings) -> str:
-    with App(settings) as core, core.procedure() as proc:
-        return file_case(proc).number
+    return filed_case_number(settings)
 
 
 def _text(message: EmailMessage) -> str:

@@ -5,10 +5,8 @@ under the party's own name."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -21,7 +19,7 @@ from cases.vocabulary import SideRole, Stage
 from casedocs.app import App
 from casedocs.config import Settings
 from factories import BASE_APPLICATION, file_case
-from web_support import add_account, csrf_of, init_data, log_in, web_app, web_settings
+from web_support import add_account, log_in, ready_settings, send_form, web_app
 
 TODAY = date(2026, 11, 25)
 APPLICANT, RESPONDENT = "villager@example.org", "company@example.org"
@@ -29,9 +27,7 @@ APPLICANT, RESPONDENT = "villager@example.org", "company@example.org"
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = web_settings(tmp_path_factory.mktemp("acts"))
-    init_data(settings)
-    return settings
+    return ready_settings(tmp_path_factory.mktemp("acts"))
 
 
 @pytest.fixture(scope="module")
@@ -58,14 +54,6 @@ def _client(app: Flask, email: str) -> FlaskClient:
     return client
 
 
-def _send(client: FlaskClient, path: str, data: dict[str, Any]) -> Any:
-    page = client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
-    submission = re.search(r'name="submission" value="([^"]+)"', page)
-    assert submission, page[:1500]
-    return client.post(path, data={**data, "csrf_token": csrf_of(page), "submission": submission.group(1)},
-                       headers={"Accept-Language": "en"}, content_type="multipart/form-data")
-
-
 def _events(settings: Settings, number: str, action: str) -> list[AuditEvent]:
     with App(settings) as core, core.db.session() as db:
         found = db.scalars(select(AuditEvent).where(AuditEvent.chain == number, AuditEvent.action == action)).all()
@@ -81,7 +69,7 @@ def _chain_length(settings: Settings, number: str) -> int:
 def test_the_applicant_cannot_answer_the_invitation_and_nothing_is_recorded(app: Flask, settings: Settings,
                                                                             number: str) -> None:
     before = _chain_length(settings, number)
-    refused = _send(_client(app, APPLICANT), f"/portal/cases/{number}/acts/respond", {"accepts": "true"})
+    refused = send_form(_client(app, APPLICANT), f"/portal/cases/{number}/acts/respond", {"accepts": "true"})
     assert refused.status_code == 422
     assert "only the respondent can take this act" in refused.get_data(as_text=True)
     assert _chain_length(settings, number) == before
@@ -90,7 +78,7 @@ def test_the_applicant_cannot_answer_the_invitation_and_nothing_is_recorded(app:
 def test_supplementary_materials_are_refused_at_the_invitation_stage_in_words(app: Flask, settings: Settings,
                                                                               number: str) -> None:
     before = _chain_length(settings, number)
-    refused = _send(_client(app, APPLICANT), f"/portal/cases/{number}/acts/supplement", {"note": "more"})
+    refused = send_form(_client(app, APPLICANT), f"/portal/cases/{number}/acts/supplement", {"note": "more"})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "The procedure refused this act." in page
     assert "does not allow it" in page and "Nothing was recorded" in page
@@ -102,7 +90,7 @@ def test_a_confidentiality_request_is_made_for_the_grants_side_whatever_the_form
     client = _client(app, APPLICANT)
     form = client.get(f"/portal/cases/{number}/acts/confidentiality").get_data(as_text=True)
     assert 'value="identity:applicant:0"' in form and "identity:respondent" not in form
-    done = _send(client, f"/portal/cases/{number}/acts/confidentiality", {
+    done = send_form(client, f"/portal/cases/{number}/acts/confidentiality", {
         "information": "our leader's address", "audience": "other_side", "duration": "until the end",
         "reason": "fear of retaliation", "items": "identity:applicant:0", "requested_by": "respondent"})
     assert done.status_code == 302, done.get_data(as_text=True)[:3000]
@@ -112,7 +100,7 @@ def test_a_confidentiality_request_is_made_for_the_grants_side_whatever_the_form
 
 
 def test_an_objection_is_raised_with_its_ground_and_evidence(app: Flask, settings: Settings, number: str) -> None:
-    done = _send(_client(app, RESPONDENT), f"/portal/cases/{number}/acts/objection", {
+    done = send_form(_client(app, RESPONDENT), f"/portal/cases/{number}/acts/objection", {
         "ground": "bad_faith", "statement": "the application repeats a settled matter",
         "evidence": "the 2024 agreement"})
     assert done.status_code == 302, done.get_data(as_text=True)[:3000]
@@ -123,7 +111,7 @@ def test_an_objection_is_raised_with_its_ground_and_evidence(app: Flask, setting
 def test_consent_to_the_path_is_refused_before_triage_and_nothing_is_recorded(app: Flask, settings: Settings,
                                                                               number: str) -> None:
     before = _chain_length(settings, number)
-    refused = _send(_client(app, APPLICANT), f"/portal/cases/{number}/acts/consent_path",
+    refused = send_form(_client(app, APPLICANT), f"/portal/cases/{number}/acts/consent_path",
                     {"path": "bilateral_dialogue"})
     assert refused.status_code == 422 and "The procedure refused this act." in refused.get_data(as_text=True)
     assert _chain_length(settings, number) == before
@@ -132,12 +120,12 @@ def test_consent_to_the_path_is_refused_before_triage_and_nothing_is_recorded(ap
 def test_the_respondent_accepts_the_invitation_within_its_deadline(app: Flask, settings: Settings,
                                                                    number: str) -> None:
     client = _client(app, RESPONDENT)
-    done = _send(client, f"/portal/cases/{number}/acts/respond",
+    done = send_form(client, f"/portal/cases/{number}/acts/respond",
                  {"accepts": "true", "preliminary_response": "we will talk"})
     assert done.status_code == 302, done.get_data(as_text=True)[:3000]
     with App(settings) as core, core.procedure() as proc:
         assert proc.get_case(number).stage is Stage.RESPONDENT_ACCEPTED
     [event] = _events(settings, number, "record_response")
     assert event.actor.startswith(f"{RESPONDENT} (web ") and event.on == TODAY
-    again = _send(client, f"/portal/cases/{number}/acts/respond", {"accepts": "false"})
+    again = send_form(client, f"/portal/cases/{number}/acts/respond", {"accepts": "false"})
     assert again.status_code == 422 and len(_events(settings, number, "record_response")) == 1

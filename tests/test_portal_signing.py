@@ -158,6 +158,9 @@ def test_a_common_passphrase_or_the_login_password_is_refused_at_enrolment(world
         html = _post(client, enrol, enrol, {"name": "Third Person", "role": "agent", "passphrase": weak,
                                             "passphrase_again": weak})
         assert said in html, weak
+    differ = _post(client, enrol, enrol, {"name": "Third Person", "role": "agent", "passphrase": "mauve kettle drifting",
+                                          "passphrase_again": "mauve kettle drifted"})
+    assert "The two passphrases differ." in differ
     with App(world.settings) as core, core.db.session() as session:
         assert session.scalars(select(Account.person_id).where(Account.email == "third@example.org")).one() is None
 
@@ -211,7 +214,7 @@ def test_a_person_cannot_sign_another_persons_field(world: World) -> None:
     client = _client(world, APPLICANT)
     before = _record(world)
     code = _ask_code(world, client, APPLICANT)
-    assert "only your own field" in _sign(world, client, APPLICANT, code, field=world.fields[RESPONDENT])
+    assert "only your own signature field" in _sign(world, client, APPLICANT, code, field=world.fields[RESPONDENT])
     assert _record(world) == before
 
 
@@ -294,7 +297,7 @@ def test_a_frozen_document_takes_no_signature_and_no_code(world: World) -> None:
     before = _record(world)
     page = f"/portal/cases/{NUMBER}/signing/{world.document}"
     html = client.get(page).get_data(as_text=True)
-    assert "You have signed this document" in html and 'name="passphrase"' not in html
+    assert "You signed this document, and it is now frozen" in html and 'name="passphrase"' not in html
     sha = before[0]
     html = _post(client, page, page + "/read", {"read": "yes", "sha256": sha})
     assert "No code was sent" in html

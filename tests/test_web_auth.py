@@ -17,21 +17,17 @@ from cases.vocabulary import SideRole
 from casedocs.app import App
 from casedocs.config import Settings
 from casedocs.services import accounts
-from factories import file_case
-from web_support import PASSWORD, add_account, csrf_of, init_data, log_in, post_form, web_app, web_settings
+from web_support import PASSWORD, add_account, csrf_of, filed_case_number, log_in, post_form, ready_settings, web_app
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    settings = web_settings(tmp_path)
-    init_data(settings)
-    return settings
+    return ready_settings(tmp_path)
 
 
 @pytest.fixture
 def case_number(settings: Settings) -> str:
-    with App(settings) as core, core.procedure() as proc:
-        return file_case(proc).number
+    return filed_case_number(settings)
 
 
 @pytest.fixture
@@ -251,8 +247,7 @@ def test_the_audit_records_the_forwarded_address_only_behind_a_declared_proxy(
         tmp_path: Path, hops: int, recorded: str) -> None:
     """CASEDOCS_PROXY_HOPS=1 behind one reverse proxy; with 0 (the default) a client's own
     X-Forwarded-For is not believed, or anyone could choose the address the audit chain records."""
-    settings = web_settings(tmp_path, proxy_hops=hops)
-    init_data(settings)
+    settings = ready_settings(tmp_path, proxy_hops=hops)
     add_account(settings, "officer@example.org", Role.OFFICER)
     with web_app(settings, start_jobs=False) as flask_app:
         client = flask_app.test_client()

@@ -53,8 +53,11 @@ EVERYTHING = frozenset(MARKERS)
 # the notice delivered to both sides (each side opens its own rendering, 第六章第2.2条) and the two
 # instruments the register publishes (第四章第四节).
 ISSUED: dict[Audience, tuple[str, ...]] = {
-    Audience.SECRETARIAT: ("launch_notice",), Audience.APPLICANT: ("launch_notice",),
-    Audience.RESPONDENT: ("launch_notice",), Audience.PUBLIC: ("case_summary", "closure_report"),
+    Audience.SECRETARIAT: ("launch_notice",),
+    # the extension's and the path switch's reasons are printed only by their decisions (issue 11)
+    Audience.APPLICANT: ("launch_notice", "extension_decision", "path_switch_decision"),
+    Audience.RESPONDENT: ("launch_notice", "extension_decision", "path_switch_decision"),
+    Audience.PUBLIC: ("case_summary", "closure_report"),
 }
 
 

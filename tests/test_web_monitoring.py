@@ -3,8 +3,9 @@ an update with evidence files to the demo's closure report — the secretariat's
 applicant's — and each appended revision is checked by pyHanko trusting only the mechanism's CA and by
 poppler's pdfsig. The refusals (wrong passphrase, a date in the future or before the closure report, an
 obligation of another case, a monitor outside its cases) change nothing. The newest revision is what the
-public register and the party portal offer next; the monitor's page shows what falls due, by the
-dashboard's own rule; when the slots run out a continuation report takes the update.
+public register and the party portal offer next; the officer's reports and inquiries page lists each
+update with its evidence files; the monitor's page shows what falls due, by the dashboard's own rule;
+when the slots run out a continuation report takes the update.
 
 The tests of this module run in order on one record (module fixture)."""
 from __future__ import annotations
@@ -47,6 +48,7 @@ SECRET = "secretariat passphrase for monitoring tests"
 NUMBER, OTHER = "MVC-2025-0002", "MVC-2025-0001"
 TODAY = date(2026, 11, 25)
 MONITOR, STRANGER = "li.na@mechanism.example", "other.monitor@mechanism.example"
+OFFICER = "officer@mechanism.example"
 APPLICANT = "ilunga@example.org"
 PASSPHRASE = "quarry heron lantern 8813 saffron"
 AGENT = "张伟 (Zhang Wei)"  # the respondent's agent: a natural person the public is never told of
@@ -59,6 +61,7 @@ class World:
     reports: dict[Audience, int]  # the closure report's document id per audience
     obligations: list[int]
     other_obligation: int
+    officer_totp: str
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     add_account(settings, MONITOR, Role.MONITOR, case=NUMBER)
     add_account(settings, STRANGER, Role.MONITOR, case=OTHER)
     add_account(settings, APPLICANT, Role.PARTY, case=NUMBER, side=SideRole.APPLICANT)
+    officer_totp = add_account(settings, OFFICER, Role.OFFICER, totp=True)
+    assert officer_totp is not None
     with App(settings, today=lambda: TODAY) as core:
         desk = core.desk(SECRET)
         reports = {}
@@ -133,7 +138,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
             other = proc.get_case(OTHER)
             other_obligation = other.agreement.obligations[0].id if other.agreement else 10_000
     with web_app(settings, today=lambda: TODAY) as app:
-        yield World(settings, app, reports, obligations, other_obligation)
+        yield World(settings, app, reports, obligations, other_obligation, officer_totp)
 
 
 def test_a_monitor_enrols_with_a_passphrase_that_is_neither_common_nor_its_login_password(world: World) -> None:
@@ -255,6 +260,21 @@ def test_the_monitor_downloads_the_latest_updates_evidence_and_nobody_else_does(
     assert _client(world, APPLICANT).get(f"/portal/cases/{NUMBER}/monitoring/evidence/{links[0]}").status_code \
         in (403, 404)
     assert _client(world, STRANGER).get(f"/portal/cases/{OTHER}/monitoring/evidence/{links[0]}").status_code == 404
+
+
+def test_the_officer_downloads_each_updates_evidence_from_the_reports_and_inquiries_page(world: World) -> None:
+    """第五章第2条: the secretariat follows the performance through its monitors and keeps what they find."""
+    officer = world.app.test_client()
+    assert log_in(officer, OFFICER, totp_secret=world.officer_totp).status_code == 302
+    page = officer.get(f"/console/cases/{NUMBER}/inquiries", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Trench complete; S1-S4 within WHO guidance." in page and "passwd.txt" in page
+    links = re.findall(rf'/console/cases/{NUMBER}/inquiries/monitoring-evidence/(\d+)', page)
+    with App(world.settings) as core, core.db.session() as session:
+        assert sorted(map(int, links)) == sorted(session.scalars(select(MonitoringEvidence.id)))
+    download = officer.get(f"/console/cases/{NUMBER}/inquiries/monitoring-evidence/{links[0]}")
+    assert download.status_code == 200 and download.data.startswith(b"S1-S4 sampled")
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert officer.get(f"/console/cases/{OTHER}/inquiries/monitoring-evidence/{links[0]}").status_code == 404
 
 
 def test_the_party_portal_offers_the_sides_report_with_the_update(world: World) -> None:

@@ -1,6 +1,9 @@
 """Obligations on the web (issue 12; 第五章) through Flask's test client: the obligor reports with an
 evidence file, the obligee asks, the officer answers and the answer shows on the obligee's page; the
-wrong side, a monitor and a bad file name are refused, and nothing is recorded for them."""
+wrong side, a monitor and a bad file name are refused, and nothing is recorded for them. The case's
+monitor, acting for the secretariat (第五章第2条), reads the obligor's reports and downloads their
+evidence on its monitoring page — a monitor of another case does not — and the officer's page lists
+the monitors' updates with their evidence files."""
 from __future__ import annotations
 
 import io
@@ -14,9 +17,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from cases.accounts import Role
+from cases.monitoring_evidence import MonitoringEvidence
 from cases.obligation_reports import ObligationReport
 from cases.procedure import AgreementTerms, ClosureTerms, ObligationTerms
-from cases.vocabulary import Path, SideRole, TerminationGround
+from cases.vocabulary import ObligationStatus, Path, SideRole, TerminationGround
 from casedocs.app import App
 from casedocs.config import Settings
 from factories import file_case, to_path
@@ -26,6 +30,7 @@ TODAY = date(2025, 9, 29)
 A, R = SideRole.APPLICANT, SideRole.RESPONDENT
 OBLIGEE, OBLIGOR, MONITOR, OFFICER = ("village@example.org", "mine@example.org", "monitor@example.org",
                                       "officer@example.org")
+STRANGER = "other-case-monitor@example.org"  # monitors another case only
 PDF = b"%PDF-1.7\n% lining inspection\n"
 EN = {"Accept-Language": "en"}
 
@@ -61,11 +66,19 @@ def officer_secret(settings: Settings) -> str:
 
 
 @pytest.fixture(scope="module")
-def app(settings: Settings, case: tuple[str, int], officer_secret: str) -> Iterator[Flask]:
+def other_case(settings: Settings) -> str:
+    """Another case, filed only: the one STRANGER monitors."""
+    with App(settings, today=lambda: TODAY) as core, core.procedure() as proc:
+        return file_case(proc).number
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings, case: tuple[str, int], other_case: str, officer_secret: str) -> Iterator[Flask]:
     number = case[0]
     add_account(settings, OBLIGEE, Role.PARTY, case=number, side=A)
     add_account(settings, OBLIGOR, Role.PARTY, case=number, side=R)
     add_account(settings, MONITOR, Role.MONITOR, case=number)
+    add_account(settings, STRANGER, Role.MONITOR, case=other_case)
     with web_app(settings, start_jobs=False, today=lambda: TODAY) as flask_app:
         yield flask_app
 
@@ -192,3 +205,61 @@ def test_a_report_form_sent_twice_is_recorded_once(app: Flask, settings: Setting
     second = client.post(f"{page}/{obligation}/report", data=data)
     assert first.status_code == 303 and second.status_code in (302, 303)
     assert len(_reports(settings)) == before + 1
+
+
+def _report_evidence_links(html: str, number: str) -> list[str]:
+    return re.findall(rf'href="(/portal/cases/{number}/monitoring/reports/evidence/\d+)"', html)
+
+
+def test_the_cases_monitor_reads_the_obligors_reports_and_downloads_their_evidence_and_nobody_else_does(
+        app: Flask, settings: Settings, case: tuple[str, int], other_case: str) -> None:
+    """第五章第1条: a report goes to the obligee and the secretariat; the monitor follows it for the
+    secretariat (第五章第2条), on its own cases only. Refused readers record nothing."""
+    number, _obligation = case
+    html = _client(app, MONITOR).get(f"/portal/cases/{number}/monitoring", headers=EN).get_data(as_text=True)
+    assert "Progress reports by the obligor" in html and "Liner welded on cells 1-2" in html
+    assert "Seepage below 1 L/min" in html and "inspection.pdf" in html
+    links = _report_evidence_links(html, number)
+    assert links, html[:3000]
+    download = _client(app, MONITOR).get(links[0])
+    assert download.status_code == 200 and download.data == PDF
+    assert "attachment" in download.headers["Content-Disposition"]
+    file_id = links[0].rsplit("/", 1)[1]
+    before = len(_reports(settings))
+    stranger = _client(app, STRANGER)
+    assert stranger.get(f"/portal/cases/{number}/monitoring").status_code == 404
+    assert stranger.get(links[0]).status_code == 404
+    # its own case's number, this case's file
+    assert stranger.get(f"/portal/cases/{other_case}/monitoring/reports/evidence/{file_id}").status_code == 404
+    assert _client(app, OBLIGEE).get(links[0]).status_code == 403  # the sides use their own page's link
+    assert len(_reports(settings)) == before
+
+
+def test_the_officers_page_lists_the_monitors_updates_with_their_evidence_files(
+        app: Flask, settings: Settings, case: tuple[str, int], officer_secret: str) -> None:
+    """第五章第2条: the secretariat follows the performance through its monitors and keeps what they find.
+    (The update is recorded here as the engine records it; tests/test_web_monitoring.py signs one with
+    real evidence in the browser's form.)"""
+    number, obligation = case
+    sampled = b"S1-S4 sampled 2025-09-20: cobalt 0.02 mg/L."
+    with App(settings, today=lambda: TODAY) as core, core.procedure() as proc:
+        update = proc.record_monitoring_update(proc.get_case(number), obligation, "Monitoring officer Li Na",
+                                               ObligationStatus.IN_PROGRESS, "Trench <dug>; S1-S4 sampled.",
+                                               date(2025, 9, 20))
+        proc.session.flush()
+        stored = core.store.put_upload("samples.txt", sampled)
+        proc.session.add(MonitoringEvidence(update_id=update.id, original_name=stored.original_name,
+                                            media_type=stored.media_type, sha256=stored.sha256, size=stored.size))
+    officer = _client(app, OFFICER, officer_secret)
+    html = officer.get(f"/console/cases/{number}/inquiries", headers=EN).get_data(as_text=True)
+    assert "Monitoring updates" in html and "by Monitoring officer Li Na" in html
+    assert "Trench &lt;dug&gt;; S1-S4 sampled." in html  # autoescaped
+    link = re.search(rf'href="(/console/cases/{number}/inquiries/monitoring-evidence/\d+)"', html)
+    assert link is not None and "samples.txt" in html
+    download = officer.get(link.group(1))
+    assert download.status_code == 200 and download.data == sampled
+    assert "attachment" in download.headers["Content-Disposition"]
+    zh = officer.get(f"/console/cases/{number}/inquiries", headers={"Accept-Language": "zh-CN"})
+    assert "监测更新" in zh.get_data(as_text=True)
+    for reader in (_client(app, MONITOR), _client(app, OBLIGEE)):  # the console's route is the secretariat's
+        assert reader.get(link.group(1)).status_code in (403, 404)

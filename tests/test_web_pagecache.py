@@ -20,7 +20,7 @@ from casedocs.app import App
 from casedocs.config import Settings
 from factories import BASE_APPLICATION, file_case
 from web.pagecache import CSRF_MARKER, kept_pages
-from web_support import add_account, csrf_of, init_data, log_in, web_app, web_settings
+from web_support import add_account, csrf_of, log_in, ready_settings, web_app
 
 TODAY = date(2026, 11, 25)
 OFFICER, COLLEAGUE = "officer@example.org", "colleague@example.org"
@@ -28,9 +28,7 @@ OFFICER, COLLEAGUE = "officer@example.org", "colleague@example.org"
 
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    settings = web_settings(tmp_path_factory.mktemp("pagecache"))
-    init_data(settings)
-    return settings
+    return ready_settings(tmp_path_factory.mktemp("pagecache"))
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,8 @@
 """The party and monitor portals (issue 12) through Flask's test client: a party sees its side of
 its case — what it must do and by when, the instruments sent to it as issued — and opening one sent
-through the portal is its delivery; a monitor sees its obligations; neither reaches anything else."""
+through the portal is its delivery; a monitor sees its obligations; neither reaches anything else: a
+party asking for the other side's confidential exhibit and a monitor asking for anything of a case it
+does not monitor are refused, and nothing is recorded (issue 12, "Refusals")."""
 from __future__ import annotations
 
 import json
@@ -12,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cases.accounts import Role
@@ -20,18 +22,23 @@ from cases.confidentiality.audiences import Audience
 from cases.documents import record_version
 from cases.instruments import InstrumentId
 from cases.lifecycle import VersionStatus
-from cases.models import AuditEvent, Case, DocumentVersion
+from cases.models import AuditEvent, Case, Delivery, DocumentVersion, Exhibit
 from cases.store import BlobStore
 from cases.vocabulary import Channel, SideRole
 from casedocs.app import App
 from casedocs.config import Settings
 from casedocs.demo import run_demo_cases
-from factories import BASE_APPLICATION, file_case
-from web_support import add_account, init_data, log_in, web_app, web_settings
+from casedocs.services import accounts
+from confidentiality_support import file_confidential_case
+from factories import BASE_APPLICATION, exhibit, file_case
+from web.access import CaseAccess, rule_for
+from web_support import add_account, csrf_of, init_data, log_in, web_app, web_settings
 
 TODAY = date(2026, 11, 25)
 APPLICANT, RESPONDENT, MONITOR = "villager@example.org", "company@example.org", "monitor@example.org"
 INVITED = "invited-company@example.org"
+KEPT_BACK = "confidential-respondent@example.org"  # the respondent of the case with a confidential exhibit
+STATEMENT = "witness statement MARKER-KEPT-BACK 证人陈述"
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +90,18 @@ def _issue_invitation(session: Session, store: BlobStore, case_id: int, edition:
 
 
 @pytest.fixture(scope="module")
-def app(settings: Settings, portal_case: str, invited_case: str) -> Iterator[Flask]:
+def confidential_case(settings: Settings) -> str:
+    """The applicant asked that its witness's statement (exhibit 1) be kept from the other side
+    (第六章第2.2条; tests/confidentiality_support.py)."""
+    with App(settings, today=lambda: TODAY) as core, core.procedure() as proc:
+        exhibits = [exhibit("Water sampling results"),
+                    exhibit("Statement of the witness", name="witness-statement.txt", body=STATEMENT)]
+        return file_confidential_case(proc, received_on="2026-11-20", exhibits=exhibits).number
+
+
+@pytest.fixture(scope="module")
+def app(settings: Settings, portal_case: str, invited_case: str, confidential_case: str) -> Iterator[Flask]:
+    add_account(settings, KEPT_BACK, Role.PARTY, case=confidential_case, side=SideRole.RESPONDENT)
     add_account(settings, APPLICANT, Role.PARTY, case=portal_case, side=SideRole.APPLICANT)
     add_account(settings, RESPONDENT, Role.PARTY, case=portal_case, side=SideRole.RESPONDENT)
     add_account(settings, INVITED, Role.PARTY, case=invited_case, side=SideRole.RESPONDENT)
@@ -179,3 +197,80 @@ def test_the_respondent_opens_only_its_own_rendering_and_is_told_when_it_is_not_
     opened = respondent.get(f"{url}/files/{own}")
     assert opened.status_code == 200 and opened.data == b"%PDF-1.7 en invitation for the respondent"
     assert all(respondent.get(f"{url}/files/{file_id}").status_code == 404 for file_id in secretariats)
+
+
+def _recorded(settings: Settings) -> tuple[int, int]:
+    """What a refused request must leave alone: every audit event of every chain, every delivery."""
+    with App(settings) as core, core.db.session() as session:
+        return (session.scalar(select(func.count(AuditEvent.id))) or 0,
+                session.scalar(select(func.count(Delivery.id))) or 0)
+
+
+def test_a_party_asking_for_the_other_sides_confidential_exhibit_is_refused_and_nothing_is_recorded(
+        app: Flask, settings: Settings, confidential_case: str) -> None:
+    """第六章第2.2条: the applicant's request keeps its witness's statement from the respondent. An
+    exhibit is served only to the secretariat, on the console; the respondent is refused there and
+    wherever else it might ask, told nothing of the file, and the refusal records nothing."""
+    with App(settings) as core, core.procedure() as proc:
+        case = proc.get_case(confidential_case)
+        (kept,) = [e for e in proc.session.scalars(select(Exhibit).where(Exhibit.case_id == case.id))
+                   if e.original_name == "witness-statement.txt"]
+        kept_id = kept.id
+    respondent = _client(app, KEPT_BACK)
+    before = _recorded(settings)
+    answers = {url: respondent.get(url) for url in (
+        f"/console/cases/{confidential_case}/exhibits/{kept_id}",
+        f"/console/cases/{confidential_case}/exhibits/{kept_id}?download=1",
+        f"/portal/cases/{confidential_case}/files/{kept_id}",
+        f"/portal/cases/{confidential_case}/obligations/evidence/{kept_id}")}
+    assert answers[f"/console/cases/{confidential_case}/exhibits/{kept_id}"].status_code == 403  # staff only
+    for url, answer in answers.items():
+        assert answer.status_code in (403, 404), url
+        body = answer.get_data(as_text=True)
+        assert "MARKER-KEPT-BACK" not in body and "witness-statement" not in body, url
+        assert "witness-statement" not in answer.headers.get("Content-Disposition", ""), url
+    page = respondent.get(f"/portal/cases/{confidential_case}").get_data(as_text=True)
+    assert page and "witness-statement" not in page and "Statement of the witness" not in page
+    assert _recorded(settings) == before
+
+
+def _build(app: Flask, endpoint: str, arguments: set[str], number: str) -> str:
+    """A URL of the endpoint for the case `number`: every other argument a plausible id (the rule is
+    checked on the case before the view looks at anything else)."""
+    values: dict[str, object] = {name: 1 for name in arguments}
+    values.update({"number": number, "act_name": "raise_objection", "sha256": "0" * 64})
+    with app.test_request_context():
+        return app.url_map.bind("localhost").build(endpoint, values)
+
+
+def test_a_monitor_asking_for_anything_of_a_case_outside_its_own_is_refused_and_nothing_is_recorded(
+        app: Flask, settings: Settings, portal_case: str) -> None:
+    """A monitor acts for the secretariat on the cases it monitors only (第五章第2条). Every route about
+    one case, page, download, form and API call alike, asked for a case it does not monitor — and for
+    its own case's areas other than monitoring — answers as if the case did not exist (404), or 403
+    where the route is not open to monitors at all; nothing is recorded."""
+    monitor = _client(app, MONITOR)
+    token = csrf_of(monitor.get("/portal/cases/MVC-2025-0002/monitoring").get_data(as_text=True))
+    with App(settings) as core, core.procedure() as proc:
+        bearer = accounts.issue_token(proc.session, accounts.get_account(proc.session, MONITOR), actor="test")
+    before = _recorded(settings)
+    asked = 0
+    for rule in app.url_map.iter_rules():
+        access = rule_for(app, rule.endpoint)
+        if not isinstance(access, CaseAccess):
+            continue
+        for number in (portal_case, "MVC-2025-0001"):
+            url = _build(app, rule.endpoint, set(rule.arguments), number)
+            headers = {"Authorization": f"Bearer {bearer}"} if url.startswith("/api/") else {}
+            for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+                answer = monitor.open(url, method=method, headers=headers,
+                                      data={"csrf_token": token} if method == "POST" else None)
+                expected = {404} if Role.MONITOR in access.roles else {403}
+                assert answer.status_code in expected, (method, url, answer.status_code)
+                asked += 1
+    assert asked > 40  # the walk reached the portal's, the console's and the API's case routes
+    own = ("/portal/cases/MVC-2025-0002", "/portal/cases/MVC-2025-0002/obligations",
+           "/portal/cases/MVC-2025-0002/signing", "/portal/cases/MVC-2025-0002/files/1")
+    for url in own:  # its own case, outside the monitoring area
+        assert monitor.get(url).status_code in (403, 404), url
+    assert _recorded(settings) == before

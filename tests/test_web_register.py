@@ -385,3 +385,71 @@ def test_the_atom_feed_validates_against_the_rfc_4287_schema_which_refuses_a_bro
     for broken in (no_id, bad_date, no_link):
         assert broken != feed
         assert atom_problems(broken), broken[:300]
+
+
+# -- the phases of the procedure, and why one was not undertaken -----------------------------------
+
+def _phase_rows(page: str) -> dict[str, str]:
+    """The phase table of a case page: each phase's row as text (tags dropped), by the phase's key."""
+    table = page.split('id="case-phases"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'data-phase="([a-z_]+)">(.*?)</tr>', table, flags=re.S)
+    return {phase: " ".join(re.sub(r"<[^>]+>", " ", row).split()) for phase, row in rows}
+
+
+def test_the_case_page_shows_each_phase_with_its_status_dates_and_why_a_phase_was_not_undertaken(
+        tmp_path: Path) -> None:
+    from register_many_support import register_many
+
+    settings = web_settings(tmp_path)
+    with App(settings) as core:
+        core.init()
+    accepted, invited, launched, dialogue, terminated, refused = register_many(settings, 6, TODAY)
+    with web_app(settings, today=lambda: TODAY) as flask_app:
+        client = flask_app.test_client()
+        rows = _phase_rows(_get(client, f"/register/{refused}", "en"))
+        assert list(rows) == ["formal_review", "invitation", "launch", "triage", "process", "termination",
+                              "monitoring"]
+        assert rows["formal_review"] == "Formal review Completed 3 March 2025 12 March 2025 —"
+        for phase, name in (("launch", "Launch of the procedure"), ("triage", "Assessment and triage"),
+                            ("process", "Dialogue or mediation"), ("termination", "Termination and closure report"),
+                            ("monitoring", "Monitoring of the agreement")):
+            assert rows[phase] == (f"{name} Not undertaken — — The respondent declined the invitation; "
+                                   "the procedure was not launched"), rows
+        rows = _phase_rows(_get(client, f"/register/{terminated}", "en"))
+        assert rows["process"] == "Dialogue or mediation Completed 6 May 2025 10 June 2025 —"
+        assert rows["termination"] == "Termination and closure report In progress 10 June 2025 current —"
+        assert rows["monitoring"] == ("Monitoring of the agreement Not undertaken — — The process ended without an "
+                                      "agreement to monitor: No understanding could be reached and one or both sides declined to continue")
+        rows = _phase_rows(_get(client, f"/register/{invited}", "en"))
+        assert rows["invitation"].startswith("Invitation of the respondent In progress 12 March 2025 current")
+        assert rows["launch"] == "Launch of the procedure Not reached yet — — —"
+        zh = _phase_rows(_get(client, f"/register/{refused}", "zh"))
+        assert zh["launch"] == "程序启动 未进行 — — 相对方拒绝邀请，程序不予启动"
+        assert _phase_rows(_get(client, f"/register/{terminated}", "zh"))["monitoring"] == \
+            ("方案实施监测 未进行 — — 进程终结时未签署问题解决方案，无需监测："
+                                                                             "双方经过努力无法达成谅解，一方或双方明确表示不愿继续进程")
+        hant = _phase_rows(_get(client, f"/register/{refused}", "zh-Hant"))
+        assert hant["launch"].startswith("程序啟動 未進行")
+        document = json.loads(_get(client, f"/register.json?outcome=respondent_unresponsive&stage=not_launched"))
+        [case] = document["cases"]
+        assert case["case"] == refused and case["phases"][2] == {
+            "phase": "launch", "status": "not_undertaken", "started_on": None, "ended_on": None,
+            "not_undertaken_because": "respondent_refused", "termination_ground": None}
+        assert {accepted, launched, dialogue} <= set(_listed(client))
+
+
+def test_a_dismissal_ends_the_phase_it_cut_short_and_every_later_phase_is_not_undertaken_for_it() -> None:
+    from casedocs.services.register import StageSpan
+    from casedocs.services.register_phases import NotUndertaken, PhaseStatus, phases
+    from cases.vocabulary import Stage
+
+    days = [date(2025, 3, 3), date(2025, 3, 12), date(2025, 4, 1), date(2025, 4, 9)]
+    spans = (StageSpan(Stage.RECEIVED, days[0], days[1], 7), StageSpan(Stage.ACCEPTED, days[1], days[2], 14),
+             StageSpan(Stage.INVITED, days[2], days[3], 6), StageSpan(Stage.DISMISSED, days[3], None, None))
+    lines = {line.phase.value: line for line in phases(spans, Stage.DISMISSED, None, False)}
+    assert lines["formal_review"].status is PhaseStatus.COMPLETED
+    cut = lines["invitation"]
+    assert (cut.status, cut.started_on, cut.ended_on, cut.reason) == (
+        PhaseStatus.ENDED_EARLY, days[1], days[3], NotUndertaken.DISMISSED)
+    for later in ("launch", "triage", "process", "termination", "monitoring"):
+        assert (lines[later].status, lines[later].reason) == (PhaseStatus.NOT_UNDERTAKEN, NotUndertaken.DISMISSED)

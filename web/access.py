@@ -134,7 +134,13 @@ def current_grant() -> CaseGrant:
 
 def reader_audience() -> Audience:
     """The confidentiality audience of this request's reader on its case (issue 11): the secretariat
-    for staff, a party's side for a party (its first, should it hold both)."""
+    for staff, a party's side for a party (its first, should it hold both), the public for anyone
+    else — a monitor included, deliberately: the renderings a monitor downloads are the public's
+    (the register's sealed closure report and summary).
+    Its monitoring page is another matter: a monitor acts for the secretariat, which monitors the
+    performance and effect of the agreement itself (第五章第2条: 秘书处对方案实施进度及效果主动进行…监测),
+    so that page shows its cases' obligations, updates and the obligors' reports as the secretariat
+    sees them (casedocs.services.portal.monitor_case), and never through this audience."""
     if current_user.is_authenticated and current_user.is_staff:
         return Audience.SECRETARIAT
     grant = grant_if_any()

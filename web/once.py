@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app, flash, redirect, request
 from flask_babel import gettext as _
@@ -18,12 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from cases.procedure import Procedure
 from casedocs.services import submissions
 from casedocs.services.submissions import Answer, Sent
-from web.context import core
+from web.context import core, web_actor
 
 HEADER = "Idempotency-Key"
 FIELD = "submission"
+Done = TypeVar("Done")
 _NOT_FINGERPRINTED = frozenset({"csrf_token", FIELD, "passphrase"})  # a passphrase is never kept, not even hashed
 
 
@@ -83,6 +87,34 @@ def form_answered(sent_request: Sent | None) -> Response | None:
                 "Open the form anew to do it once more."), "warning")
         return redirect(found.answer.location)
     return form_replay(found.answer)
+
+
+def form_once(act: Callable[[Sent | None], Done]) -> Done | Response:
+    """A console or portal form's act, done once per key: where its first copy led if it was sent
+    and done before (form_answered), else `act` with the request's key (to `remember` with the act),
+    and for a copy sent at the same time whose commit failed on the key, where the other copy led.
+    Refusals (InvalidInputError for a bad key, and the act's own) go on up to the view."""
+    this = None
+    try:
+        this = sent()
+        replay = form_answered(this)
+        if replay is not None:
+            return replay
+        return act(this)
+    except IntegrityError as clash:  # the same form, sent twice at once: the other copy did it
+        return form_replay(retry_answer(this, clash))
+
+
+def procedure_form(here: str, act: Callable[[Procedure], object], done: str) -> Response:
+    """A form's act of the procedure, done once (form_once) and whole: the act and its key commit
+    together or not at all; then back to `here`, saying `done`. Refusals go on up to the view."""
+    def in_one_transaction(this: Sent | None) -> Response:
+        with core().procedure(actor=web_actor()) as proc:
+            act(proc)
+            remember(proc.session, this, Answer(303, here))
+        flash(done, "success")
+        return redirect(here, 303)
+    return form_once(in_one_transaction)
 
 
 def api_answer(answer: Answer) -> Response:

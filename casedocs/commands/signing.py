@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
+from sqlalchemy.orm import Session
 
 from casedocs.app import App
 from casedocs.commands.options import (
@@ -31,7 +33,9 @@ from cases.models import Case, SignedDocument
 from cases.instruments import INSTRUMENTS, Subject
 from cases.vocabulary import ObligationStatus, SideRole, SignerRole
 from docgen.locale import Edition
-from docgen.service import Request
+from docgen.service import DocumentService, Request
+
+IssueAgain = Callable[[Desk, Session, DocumentService, int], SignedDocument]
 
 
 def _desk(app: App, actor: str | None = None) -> Desk:
@@ -163,6 +167,20 @@ def _print_issued(summary: dict[str, Any], what: str, as_json: bool) -> None:
                + "".join(f"\n  awaiting {f['field']}: {f['name']} ({f['person']})" for f in summary["fields"]))
 
 
+def _issue_again(app: App, desk: Desk, document_id: int, again: IssueAgain, out: Path | None, as_json: bool,
+                 what: str) -> None:
+    """Issue an open document anew by `again` (issuing.reissue after a revocation, redrafting.redraft
+    after a decline; PROCEDURE.md §4: every signatory signs the same text), in one transaction, then
+    write and report the new one as `issue` does."""
+    with app.documents() as (proc, docs):
+        document = again(desk, proc.session, docs, document_id)
+        case = proc.session.get(Case, document.case_id)
+        assert case is not None  # a document belongs to its case
+        summary = _issued(document, case.number)
+    _write_out(out, latest(desk, document.id), f"document {document.id} was issued")
+    _print_issued(summary, what, as_json)
+
+
 @click.command("reissue")
 @click.argument("document_id", type=int, metavar="DOCUMENT")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None)
@@ -174,14 +192,8 @@ def reissue(document_id: int, out: Path | None, as_json: bool, app: App) -> None
     check_out(out)
     desk = _desk(app)
     replaced = issuing.check_reissuable(desk, document_id)
-    with app.documents() as (proc, docs):
-        document = issuing.reissue(desk, proc.session, docs, document_id)
-        case = proc.session.get(Case, document.case_id)
-        assert case is not None  # a document belongs to its case
-        summary = _issued(document, case.number)
-    _write_out(out, latest(desk, document.id), f"document {document.id} was issued")
-    _print_issued(summary, f"re-issues document {document_id} (superseded; replaced {'; '.join(replaced)})",
-                  as_json)
+    _issue_again(app, desk, document_id, issuing.reissue, out, as_json,
+                 f"re-issues document {document_id} (superseded; replaced {'; '.join(replaced)})")
 
 
 @click.command("redraft")
@@ -195,14 +207,8 @@ def redraft(document_id: int, out: Path | None, as_json: bool, app: App) -> None
     check_out(out)
     desk = _desk(app)
     declines = redrafting.check_redraftable(desk, document_id)
-    with app.documents() as (proc, docs):
-        document = redrafting.redraft(desk, proc.session, docs, document_id)
-        case = proc.session.get(Case, document.case_id)
-        assert case is not None  # a document belongs to its case
-        summary = _issued(document, case.number)
-    _write_out(out, latest(desk, document.id), f"document {document.id} was issued")
-    _print_issued(summary, f"redrafts document {document_id} (superseded; declined by "
-                  f"{', '.join(d.name for d in declines)})", as_json)
+    _issue_again(app, desk, document_id, redrafting.redraft, out, as_json,
+                 f"redrafts document {document_id} (superseded; declined by {', '.join(d.name for d in declines)})")
 
 
 @click.command("sign")

@@ -139,13 +139,13 @@ def show_case(proc: Procedure, number: str, today: date, audience: Audience = Au
     Caller's session. The case is read with everything the JSON shows (a fixed number of queries, as
     the console's case page: not one per deadline, side or appointment)."""
     from casedocs.services.casepage import load_case  # here: casepage reads the console's services
-    from casedocs.services.confidentiality import view
+    from casedocs.services.confidentiality import view_of
 
     case = load_case(proc.session, number)
     happened = proc.advance(case, today)
     document = case_as_dict(proc.session, case, today)
     if audience is not Audience.SECRETARIAT:
-        shown = view(proc, number, audience, today)
+        shown = view_of(proc, case, audience, today)
         document["events"] = [e for e in document["events"] if event_shown(e["action"], audience)]
         document["title"] = shown.title("en")
         document = shown.scrub(document, "en")

@@ -3,7 +3,7 @@ the agreement through its monitors, and PROCEDURE.md §4: the closure report is 
 secretariat and the monitors).
 
 A monitor account enrols once by choosing a signing passphrase, under the same checks as a party's
-(browser_signing.passphrase_problem: long enough, not common, not the login password); the key is made
+(browser_signing.enrolment_name: long enough, not common, not the login password); the key is made
 on the server by enrolment.enrol, as `casedocs signer enrol --role monitor` does, and is encrypted with
 the passphrase, which is neither stored nor logged. An update (status, text, date, evidence files)
 is then signed with that passphrase into every closure report of the case by monitoring.monitor —
@@ -30,8 +30,8 @@ from cases.monitoring_evidence import MonitoringEvidence
 from cases.procedure import Procedure
 from cases.store import BlobStore, StoredFile
 from cases.vocabulary import ObligationStatus, SignerRole
-from casedocs.services import accounts, enrolment, monitoring
-from casedocs.services.browser_signing import EnrolmentProblem, EnrolmentRefused, passphrase_problem
+from casedocs.services import enrolment, monitoring
+from casedocs.services.browser_signing import enrolment_name
 from casedocs.services.desk import Desk, audit_event
 from casedocs.services.rendering import Rendering
 
@@ -66,14 +66,7 @@ def enrol(desk: Desk, session: Session, account_id: int, name: str, passphrase: 
         raise InvalidInputError("only a monitor's account enrols as a monitor here")
     if account.person_id is not None:
         raise InvalidInputError("this account is already enrolled")
-    name = " ".join(name.split())
-    if not 2 <= len(name) <= NAME_MAX:
-        raise EnrolmentRefused(EnrolmentProblem.NAME)
-    problem = passphrase_problem(passphrase, [account.email, *account.email.split("@"), *name.split()])
-    if problem:
-        raise EnrolmentRefused(problem)
-    if account.password_hash and accounts.authenticate(session, account.email, passphrase) is not None:
-        raise EnrolmentRefused(EnrolmentProblem.LOGIN_PASSWORD)
+    name = enrolment_name(session, account, name, passphrase)
     signer = enrolment.enrol(desk, session, None, None, SignerRole.MONITOR, name, passphrase)
     account.person_id = signer.person_id
     audit_event(desk, session, audit.SYSTEM_CHAIN, "enrol_in_browser", desk.actor, person=signer.person_id,

@@ -42,8 +42,10 @@ from casedocs.config import Settings
 from casedocs.mail import Mailer, compose
 from casedocs.services import accounts, cosigning, enrolment
 from casedocs.services.desk import Desk, SigningError, audit_event, get_document
+from casedocs.services.signing_refusals import CodeRefused, SigningProblem, SigningRefused
 
 PASSPHRASE_MIN = 12
+NAME_MAX = 300  # a certificate's name, as the enrolment form allows
 # zxcvbn's score (0–4): 3 is "safely unguessable: moderate protection from offline slow-hash
 # scenario". Its dictionaries hold the 30 000 most common passwords, English words, names and
 # keyboard patterns, so a common password scores 0 or 1 whatever its length.
@@ -53,43 +55,6 @@ CODE_LIFETIME = timedelta(minutes=10)
 CODE_TRIES = 5
 REASON_MAX = 2000
 METHOD = SigningMethod.PASSPHRASE_AND_EMAIL_CODE  # recorded with the signature: the signing record prints it
-
-
-class SigningProblem(Enum):
-    """Why a browser signature, code or decline is refused, nothing done: a page names each in its own
-    language (as EnrolmentProblem), the value is the English text the service's message starts with."""
-
-    NO_VALID_CODE = "there is no valid code for this document (expired, used or never sent): ask for a new one"
-    CODE_JUST_USED = "this code was just used: ask for a new one"
-    WRONG_CODE = "wrong code"
-    TOO_MANY_WRONG_CODES = "wrong code, and too many wrong codes: ask for a new one"
-    NOT_YOUR_FIELD = "you may sign only your own field"
-    CHANGED_SINCE_OPENED = "the document changed since this page was opened: read it again"
-    NOT_WHAT_YOU_READ = "the document is no longer the one you read: read it again"
-    ALREADY_SIGNED = "you have already signed this document"
-    FROZEN = "this document is frozen: no signature can be added"
-    SUPERSEDED = "this document was replaced by a new draft: sign that one"
-    NO_REASON = "say why you decline to sign"
-    REASON_TOO_LONG = "the reason is too long"
-    ALREADY_DECLINED = "you have already declined this revision"
-
-
-class SigningRefused(InvalidInputError):
-    """A signing step refused for one of SigningProblem's reasons, nothing recorded but the counts
-    that limit guessing. `left`: wrong code tries left (WRONG_CODE); `field`: the field asked for."""
-
-    def __init__(self, problem: SigningProblem, *, left: int = 0, field: str = "") -> None:
-        said = problem.value
-        if problem is SigningProblem.WRONG_CODE:
-            said = f"{said}: {left} more {'try' if left == 1 else 'tries'}"
-        elif problem is SigningProblem.NOT_YOUR_FIELD:
-            said = f"{said}, not {field}"
-        super().__init__(said)
-        self.problem, self.left, self.field = problem, left, field
-
-
-class CodeRefused(SigningRefused):
-    """The email code is wrong, expired, used or missing: nothing was signed."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +132,22 @@ def passphrase_problem(passphrase: str, hints: list[str]) -> EnrolmentProblem | 
     return None
 
 
+def enrolment_name(session: Session, account: Account, name: str, passphrase: str) -> str:
+    """The name for the certificate (its spaces folded), once the checks every browser enrolment
+    makes have passed — a party's here, a monitor's in browser_monitoring (PROCEDURE.md §4: each
+    signatory signs with a key only it can unlock): a name of NAME_MAX characters at most, a
+    passphrase that is neither weak nor the login password. Raises EnrolmentRefused. Caller's session."""
+    name = " ".join(name.split())
+    if not 2 <= len(name) <= NAME_MAX:
+        raise EnrolmentRefused(EnrolmentProblem.NAME)
+    problem = passphrase_problem(passphrase, [account.email, *account.email.split("@"), *name.split()])
+    if problem:
+        raise EnrolmentRefused(problem)
+    if account.password_hash and accounts.authenticate(session, account.email, passphrase) is not None:
+        raise EnrolmentRefused(EnrolmentProblem.LOGIN_PASSWORD)
+    return name
+
+
 def signer_of(session: Session, account_id: int, number: str) -> Signer | None:
     """The enrolled signatory the account acts for in case `number`, or None. Caller's session."""
     account = session.get(Account, account_id)
@@ -189,14 +170,7 @@ def enrol(desk: Desk, session: Session, account_id: int, number: str, side: Side
         raise InvalidInputError("this account is already enrolled as a signatory")
     if not role.signs_for_a_side:
         raise InvalidInputError("a party signs as its side's representative, member or agent")
-    name = " ".join(name.split())
-    if not 2 <= len(name) <= 300:
-        raise EnrolmentRefused(EnrolmentProblem.NAME)
-    problem = passphrase_problem(passphrase, [account.email, *account.email.split("@"), *name.split()])
-    if problem:
-        raise EnrolmentRefused(problem)
-    if account.password_hash and accounts.authenticate(session, account.email, passphrase) is not None:
-        raise EnrolmentRefused(EnrolmentProblem.LOGIN_PASSWORD)
+    name = enrolment_name(session, account, name, passphrase)
     case = session.scalars(select(Case).where(Case.number == number)).one()
     signer = enrolment.enrol(desk, session, case, side, role, name, passphrase)
     account.person_id = signer.person_id

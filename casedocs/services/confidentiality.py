@@ -40,7 +40,13 @@ def release(proc: Procedure, number: str | None = None) -> list[Released]:
 
 def view(proc: Procedure, number: str, audience: Audience, on: date | None = None) -> Disclosure:
     """What `audience` may see of the case on `on` (default today), releases recorded first. Caller's session."""
-    case = proc.get_case(number)
+    return view_of(proc, proc.get_case(number), audience, on)
+
+
+def view_of(proc: Procedure, case: Case, audience: Audience, on: date | None = None) -> Disclosure:
+    """`view` of a case the caller has already loaded (the portal's and the API's case reads load it with
+    everything they show; reading it again would cost the queries they saved). Releases are recorded first
+    (第六章第2.2条: a decision's duration ends its withholding). Caller's session."""
     today = proc.today()
     release_due(proc.session, case, today)
     return disclosure(proc.session, case, audience, on or today)

@@ -156,15 +156,39 @@ def check_reissuable(desk: Desk, document_id: int) -> list[str]:
     stored PDF, see reconcile)."""
     reconcile(desk, document_id)
     with desk.db.session() as session:
-        document = get_document(session, document_id)
-        if not document.state.is_open:
-            raise SigningError(f"document {document_id} is {document.state.value}: only an open document can be "
-                               "re-issued")
-        revoked = revoked_empty_fields(desk, document)
-        if not revoked:
-            raise SigningError(f"document {document_id} has no empty field of a signer who can no longer sign: "
-                               "nothing to re-issue")
-        return revoked
+        return _revoked_or_refusal(desk, get_document(session, document_id))
+
+
+def require_open(document: SignedDocument, act: str) -> None:
+    """Refuse to issue anew a document that is frozen or already superseded (its signatures are
+    final, or another version took its place): `act` says what only an open document does."""
+    if not document.state.is_open:
+        raise SigningError(f"document {document.id} is {document.state.value}: only an open document {act}")
+
+
+def _revoked_or_refusal(desk: Desk, document: SignedDocument) -> list[str]:
+    require_open(document, "can be re-issued")
+    revoked = revoked_empty_fields(desk, document)
+    if not revoked:
+        raise SigningError(f"document {document.id} has no empty field of a signer who can no longer sign: "
+                           "nothing to re-issue")
+    return revoked
+
+
+def issue_anew(desk: Desk, session: Session, docs: DocumentService, old: SignedDocument, action: str,
+               **detail: object) -> SignedDocument:
+    """Issue `old` again from the record as it stands, as a new version with a field for each current
+    signatory (PROCEDURE.md §4: every signatory signs the same text), mark `old` SUPERSEDED by it and
+    record `action` on the case's chain with `detail`. Caller's session (the document service's)."""
+    case = session.get(Case, old.case_id)
+    assert case is not None
+    new = issue(desk, session, docs, case, Request(old.instrument, Edition.parse(old.edition), old.subject,
+                                                   audience=old.audience))
+    old.state, old.superseded_by = DocumentState.SUPERSEDED, new.id
+    audit_event(desk, session, case.number, action, document=new.id, supersedes=old.id, instrument=old.instrument,
+                edition=old.edition, version=new.version, superseded_version=old.version,
+                fields=[s.field for s in new.slots], **detail)
+    return new
 
 
 def reissue(desk: Desk, session: Session, docs: DocumentService, document_id: int) -> SignedDocument:
@@ -175,17 +199,4 @@ def reissue(desk: Desk, session: Session, docs: DocumentService, document_id: in
     Recorded as `reissue_document` on the case's chain. Caller's session (the document service's);
     call check_reissuable first (it also repairs what an earlier version left inconsistent)."""
     old = get_document(session, document_id)
-    if not old.state.is_open:
-        raise SigningError(f"document {document_id} is {old.state.value}: only an open document can be re-issued")
-    revoked = revoked_empty_fields(desk, old)
-    if not revoked:
-        raise SigningError(f"document {document_id} has no empty field of a signer who can no longer sign")
-    case = session.get(Case, old.case_id)
-    assert case is not None
-    request = Request(old.instrument, Edition.parse(old.edition), old.subject, audience=old.audience)
-    new = issue(desk, session, docs, case, request)
-    old.state, old.superseded_by = DocumentState.SUPERSEDED, new.id
-    audit_event(desk, session, case.number, "reissue_document", document=new.id, supersedes=old.id,
-                instrument=old.instrument, edition=old.edition, version=new.version,
-                superseded_version=old.version, revoked=revoked, fields=[s.field for s in new.slots])
-    return new
+    return issue_anew(desk, session, docs, old, "reissue_document", revoked=_revoked_or_refusal(desk, old))

@@ -4,7 +4,12 @@ obligee's inquiries, as a party and the secretariat see them, and the acts that 
 Who sees what (第五章第1条, 第2条; issue 11's audiences):
 
 - a report goes "to the obligee and the secretariat" (第五章第1条): the obligor side and the obligee side of
-  the obligation see it, with its evidence files; nobody else among the parties does;
+  the obligation see it, with its evidence files; nobody else among the parties does. A monitor acts for
+  the secretariat (第五章第2条: 秘书处对方案实施进度及效果主动进行…监测), so it sees the reports on its own
+  cases' obligations and downloads their evidence as the secretariat does (`reports_by_obligation`,
+  `evidence_file` with no side), within its cases only (the route's case grant);
+- the monitors' updates and their evidence files are the secretariat's to follow (第五章第2条): its page
+  lists them per obligation (`ObligationView.updates`); a side reads them in the closure report instead;
 - an inquiry is the obligee's question to the secretariat (第五章第2条): the obligee sees its inquiries with
   their due date and answer; the obligor is asked by the secretariat, not shown the inquiry;
 - the public sees none of it (only what the published closure report shows, web/public);
@@ -29,7 +34,8 @@ from cases.confidentiality.audiences import Audience
 from cases.confidentiality.items import ItemRef, TextPart
 from cases.confidentiality.withholding import withholding
 from cases.errors import InvalidInputError
-from cases.models import Case, ObligeeInquiry
+from cases.models import Case, MonitoringUpdate, ObligeeInquiry
+from cases.monitoring_evidence import MonitoringEvidence
 from cases.obligation_reports import ObligationReport, ObligationReportFile
 from cases.procedure import Procedure
 from cases.store import BlobStore
@@ -80,6 +86,18 @@ class InquiryView:
 
 
 @dataclass(frozen=True)
+class UpdateView:
+    """A monitor's update as the secretariat follows it: who, when, the status it set, its text, its files."""
+
+    id: int
+    reported_on: date
+    monitor: str
+    status: ObligationStatus
+    text: str
+    files: tuple[EvidenceView, ...]
+
+
+@dataclass(frozen=True)
 class ObligationView:
     id: int
     position: int  # 1-based, as the agreement numbers them
@@ -91,6 +109,7 @@ class ObligationView:
     status: ObligationStatus
     reports: tuple[ReportView, ...]
     inquiries: tuple[InquiryView, ...]
+    updates: tuple[UpdateView, ...] = ()  # the secretariat's view only (side None)
 
 
 @dataclass(frozen=True)
@@ -116,6 +135,33 @@ def _report(report: ObligationReport) -> ReportView:
                       report.circumstances, tuple(EvidenceView(f.id, f.original_name, f.size) for f in report.files))
 
 
+def reports_by_obligation(session: Session, case: Case) -> dict[int, tuple[ReportView, ...]]:
+    """Every progress report of the case with its evidence, per obligation id, oldest first: what the
+    secretariat, and the monitor acting for it (第五章第2条), follow. Caller's session."""
+    found: dict[int, list[ReportView]] = {}
+    for row in _reports(session, case):
+        found.setdefault(row.obligation_id, []).append(_report(row))
+    return {obligation: tuple(views) for obligation, views in found.items()}
+
+
+def _updates(session: Session, case: Case) -> dict[int, tuple[UpdateView, ...]]:
+    """The monitors' updates of the case with their evidence files, per obligation id, oldest first."""
+    updates = sorted(case.monitoring_updates, key=lambda u: (u.reported_on, u.id))
+    files: dict[int, list[EvidenceView]] = {}
+    if updates:
+        for row in session.scalars(select(MonitoringEvidence).where(
+                MonitoringEvidence.update_id.in_([u.id for u in updates])).order_by(MonitoringEvidence.id)):
+            files.setdefault(row.update_id, []).append(EvidenceView(row.id, row.original_name, row.size))
+    found: dict[int, list[UpdateView]] = {}
+    for update in updates:
+        found.setdefault(update.obligation_id, []).append(_update(update, files.get(update.id, [])))
+    return {obligation: tuple(views) for obligation, views in found.items()}
+
+
+def _update(update: MonitoringUpdate, files: list[EvidenceView]) -> UpdateView:
+    return UpdateView(update.id, update.reported_on, update.monitor, update.status, update.text, tuple(files))
+
+
 def _inquiry(proc: Procedure, inquiry: ObligeeInquiry, today: date) -> InquiryView:
     level = (urgency(proc.calendar, today, inquiry.due_on)[0]
              if inquiry.answered_on is None and inquiry.due_on is not None else None)
@@ -125,12 +171,13 @@ def _inquiry(proc: Procedure, inquiry: ObligeeInquiry, today: date) -> InquiryVi
 
 def page(proc: Procedure, number: str, today: date, lang: str, side: SideRole | None = None) -> ObligationsPage:
     """The case's obligations for one side (those it owes or is owed, as it may see them) or, with no
-    side, for the secretariat (every obligation, report and inquiry)."""
+    side, for the secretariat (every obligation, report, inquiry and monitoring update with its evidence)."""
     case = proc.get_case(number)
     proc.advance(case, today)
     audience = Audience.SECRETARIAT if side is None else Audience.of_side(side)
     shield = withholding(case, audience, today)
-    reports = _reports(proc.session, case)
+    reports = reports_by_obligation(proc.session, case)
+    updates = _updates(proc.session, case) if side is None else {}
     views = []
     for index, obligation in enumerate(case.agreement.obligations if case.agreement else []):
         if side is not None and side not in (obligation.obligor, obligation.obligee):
@@ -142,8 +189,8 @@ def page(proc: Procedure, number: str, today: date, lang: str, side: SideRole | 
             shield.text(ItemRef.obligation(index, TextPart.DESCRIPTION), obligation.description, lang),
             shield.text(ItemRef.obligation(index, TextPart.INDICATORS), obligation.indicators, lang),
             obligation.due_on, obligation.status,
-            tuple(_report(r) for r in reports if r.obligation_id == obligation.id),
-            tuple(_inquiry(proc, i, today) for i in inquiries)))
+            reports.get(obligation.id, ()),
+            tuple(_inquiry(proc, i, today) for i in inquiries), updates.get(obligation.id, ())))
     return ObligationsPage(case.number, case.stage, side, tuple(views))
 
 
@@ -172,8 +219,9 @@ def answer(proc: Procedure, number: str, inquiry_id: int, text: str, on: date) -
 
 def evidence_file(session: Session, store: BlobStore, number: str, file_id: int,
                   side: SideRole | None = None) -> StoredFile | None:
-    """An evidence file of a report, for the secretariat (no side) or for a side that is the obligor or
-    the obligee of the report's obligation; None for anyone else, as for a file that does not exist."""
+    """An evidence file of a report, for the secretariat and the monitors of the case (no side: they act
+    for it, 第五章第2条) or for a side that is the obligor or the obligee of the report's obligation
+    (第五章第1条); None for anyone else, and for a file of another case, as for a file that does not exist."""
     found = session.execute(
         select(ObligationReportFile, ObligationReport).join(ObligationReport)
         .join(Case, Case.id == ObligationReport.case_id)

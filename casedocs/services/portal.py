@@ -8,9 +8,10 @@ never names what is withheld from it). Opening an instrument sent to it through 
 delivery (送达, channel "portal"): the clocks that run from delivery start then, as when the
 secretariat records a delivery by post or email.
 
-A monitor sees its cases' obligations: status, timetable and the latest update (第五章第2条), and the
-monitoring that falls due by the agreement's timetable — by the dashboard's own rule
-(console.monitoring_due), never a copy of it.
+A monitor sees its cases' obligations: status, timetable and the latest update (第五章第2条), the
+obligor's progress reports with their evidence, and the monitoring that falls due by the agreement's
+timetable — by the dashboard's own rule (console.monitoring_due), never a copy of it. It sees them as
+the secretariat does, deliberately: see `monitor_case`.
 
 Session rule: caller's session (through the Procedure given), except where said.
 """
@@ -31,7 +32,7 @@ from cases.procedure import Procedure
 from cases.rules import Actor, get_rule
 from cases.tracker import status as deadline_status
 from cases.vocabulary import Channel, DeadlineStatus, ObligationStatus, SideRole, Stage
-from casedocs.services import confidentiality, delivering
+from casedocs.services import confidentiality, delivering, obligations
 from casedocs.services.casefiles import download_name
 from casedocs.services.casepage import load_case
 from casedocs.services.console import MonitoringDue, Urgency, monitoring_due, urgency
@@ -93,7 +94,7 @@ def party_case(proc: Procedure, number: str, side: SideRole, today: date, lang: 
     `lang`: "zh" or "en", for the title."""
     case = load_case(proc.session, number)
     proc.advance(case, today)
-    view = confidentiality.view(proc, number, Audience.of_side(side), today)
+    view = confidentiality.view_of(proc, case, Audience.of_side(side), today)
     rows = [_deadline(proc, d, side, today) for d in case.deadlines]
     ordered = sorted((r for r in rows if r.urgency is not None), key=lambda r: r.due_on) + \
         [r for r in rows if r.urgency is None]
@@ -192,6 +193,7 @@ class MonitoredObligation:
     last_update: str
     urgency: Urgency
     evidence: tuple[EvidenceFile, ...]  # the latest update's
+    reports: tuple[obligations.ReportView, ...]  # the obligor's progress reports, oldest first (第五章第1条)
 
 
 @dataclass(frozen=True)
@@ -208,11 +210,24 @@ def monitor_due(proc: Procedure, number: str, today: date) -> list[MonitoringDue
 
 
 def monitor_case(proc: Procedure, number: str, today: date) -> MonitorCase:
-    """A monitored case's obligations: status, timetable and the latest update."""
+    """A monitored case's obligations: status, timetable, the latest update and the obligor's progress
+    reports with their evidence files.
+
+    Deliberately the secretariat's view, not an audience's rendering: a monitor acts for the
+    secretariat, which 主动进行…监测 the performance and effect of the agreement itself (第五章第2条), and
+    a report goes to the obligee and the secretariat (第五章第1条). So the obligations, the updates and
+    the reports are shown here as the secretariat sees them (no confidentiality placeholder), and the
+    reports' evidence downloads as the secretariat's do (obligations.evidence_file with no side) — for
+    the monitor's own cases only, which the route's case grant (CaseArea.MONITORING) ensures. The
+    documents a monitor downloads are the public renderings (the sealed closure report and summary on
+    the register): it has no route to another audience's rendering, and web.access.reader_audience
+    gives it the public's; its monitoring updates go into every edition's report, each rendered for
+    its own audience (casedocs.services.monitoring)."""
     case = load_case(proc.session, number)
     proc.advance(case, today)
     if case.agreement is None:
         return MonitorCase(case.number, case.stage, [], [])
+    reports = obligations.reports_by_obligation(proc.session, case)
     rows = []
     for obligation in case.agreement.obligations:
         updates = sorted((u for u in case.monitoring_updates if u.obligation_id == obligation.id),
@@ -225,6 +240,7 @@ def monitor_case(proc: Procedure, number: str, today: date) -> MonitorCase:
                                         obligation.due_on, obligation.status, last.reported_on if last else None,
                                         last.text if last else "",
                                         Urgency.LATER if obligation.status is ObligationStatus.FULFILLED
-                                        else urgency(proc.calendar, today, obligation.due_on)[0], evidence))
+                                        else urgency(proc.calendar, today, obligation.due_on)[0], evidence,
+                                        reports.get(obligation.id, ())))
     return MonitorCase(case.number, case.stage, rows, monitor_due(proc, number, today))
 

@@ -22,11 +22,10 @@ from cases import audit
 from cases.lifecycle import DocumentKind, DocumentState
 from cases.models import Case, DocumentVersion, SignedDocument
 from casedocs.jobs import JobContext, job
-from casedocs.services.desk import Desk, SigningError, audit_event, get_document
-from casedocs.services.issuing import issue
+from casedocs.services.desk import Desk, SigningError, get_document
+from casedocs.services.issuing import issue_anew, require_open
 from casedocs.services.reconcile import reconcile
-from docgen.locale import Edition
-from docgen.service import DocumentService, Request
+from docgen.service import DocumentService
 
 
 REDRAFT = "console.redraft"  # the job the console submits
@@ -65,9 +64,7 @@ def check_redraftable(desk: Desk, document_id: int) -> list[Standing]:
 def _refusal_or_declines(session: Session, document: SignedDocument) -> list[Standing]:
     if document.kind is not DocumentKind.CO_SIGNED:
         raise SigningError(f"document {document.id} is not co-signed: nobody declines to sign it")
-    if not document.state.is_open:
-        raise SigningError(f"document {document.id} is {document.state.value}: only an open document gets a new "
-                           "draft")
+    require_open(document, "gets a new draft")
     declines = standing_declines(session, document)
     if not declines:
         raise SigningError(f"nobody declined to sign document {document.id} (or whoever did has signed since): "
@@ -82,16 +79,7 @@ def redraft(desk: Desk, session: Session, docs: DocumentService, document_id: in
     (the document service's); call check_redraftable first."""
     old = get_document(session, document_id)
     declines = _refusal_or_declines(session, old)
-    case = session.get(Case, old.case_id)
-    assert case is not None
-    new = issue(desk, session, docs, case, Request(old.instrument, Edition.parse(old.edition), old.subject,
-                                                   audience=old.audience))
-    old.state, old.superseded_by = DocumentState.SUPERSEDED, new.id
-    audit_event(desk, session, case.number, "redraft_after_decline", document=new.id, supersedes=old.id,
-                instrument=old.instrument, edition=old.edition, version=new.version,
-                superseded_version=old.version, declined_by=[d.person for d in declines],
-                fields=[s.field for s in new.slots])
-    return new
+    return issue_anew(desk, session, docs, old, "redraft_after_decline", declined_by=[d.person for d in declines])
 
 
 def redraftable(session: Session, number: str) -> set[int]:

@@ -9,7 +9,8 @@ under confidentiality (第六章第1条). This module is the one place that deci
   the public may read;
 - **what of them**: `PublicCase` holds only non-personal data — region, country, industry, issue
   types, the parties' CATEGORIES per side (never a name: not of a person, nor of an organisation),
-  the stage, path and outcome, each stage with its dates (from the audit chain's events), the
+  the stage, path and outcome, each stage with its dates (from the audit chain's events), each phase of
+  the procedure with its status and why it was not undertaken (casedocs.services.register_phases), the
   number of claims, the monitoring progress per obligation (status and dates, never the free text)
   and the dates received and updated.
 
@@ -37,12 +38,13 @@ from cases.calendar import WorkingCalendar
 from cases.confidentiality.audiences import Audience
 from cases.instruments import InstrumentId
 from cases.lifecycle import VersionStatus
-from cases.models import Agreement, AuditEvent, Case, DocumentVersion, Side
+from cases.models import Agreement, AuditEvent, Case, Deadline, DocumentVersion, Side
 from cases.procedure.core import SHANGHAI
 from cases.revisions import Revision, record_revision
 from cases.timelimits import working_days_after
 from cases.vocabulary import Labelled, ObligationStatus, PartyCategory, Path, SideRole, Stage, _labels
 from casedocs.services.register_claims import PointInDispute, points_in_dispute
+from casedocs.services.register_phases import PhaseLine, phases
 
 
 class Outcome(Labelled):
@@ -123,6 +125,7 @@ class PublicCase:
     obligations: tuple[ObligationProgress, ...]
     closure_report_on: date | None
     points: tuple[PointInDispute, ...] = ()  # the claims as the public reads them (register_claims)
+    phases: tuple[PhaseLine, ...] = ()  # each phase's status, dates, and why not undertaken (register_phases)
 
     @property
     def registered_on(self) -> date:
@@ -270,6 +273,8 @@ def register(session: Session, calendar: WorkingCalendar, number: str | None = N
         selectinload(Case.claims), selectinload(Case.exhibits), selectinload(Case.confidentiality_requests),
         selectinload(Case.objections), selectinload(Case.recusal_requests), selectinload(Case.triage),
         selectinload(Case.tools),  # what the disclosure reads of each case (cases.confidentiality free_texts)
+        selectinload(Case.deadlines).selectinload(Deadline.extensions), selectinload(Case.supplement_requests),
+        selectinload(Case.path_periods),
         selectinload(Case.agreement).selectinload(Agreement.obligations), selectinload(Case.monitoring_updates),
         selectinload(Case.closure_report)).order_by(Case.year.desc(), Case.sequence.desc())
     if number is not None:
@@ -289,7 +294,8 @@ def register(session: Session, calendar: WorkingCalendar, number: str | None = N
             case.number, case.year, case.sequence, case.stage, case.path, outcome_of(case), case.region,
             case.country, case.industry, tuple(case.issue_types), _categories(case), len(case.claims),
             case.received_on, registered_at, max(public_dates), spans, obligations,
-            case.closure_report.issued_on if case.closure_report else None, points[case.id]))
+            case.closure_report.issued_on if case.closure_report else None, points[case.id],
+            phases(spans, case.stage, case.termination_ground, case.deemed_refusal)))
     return found
 
 
@@ -373,5 +379,6 @@ def as_json(case: PublicCase, url: str) -> dict[str, Any]:
                     "ended_on": s.ended_on.isoformat() if s.ended_on else None, "working_days": s.working_days}
                    for s in case.stages],
         "points_in_dispute": [point.as_json() for point in case.points],
+        "phases": [line.as_json() for line in case.phases],
         "url": url,
     }

@@ -11,11 +11,16 @@ edges (the import schema, `case act`, the command line, the database), like `Sub
     field:facts                    a free-text field of the record (`RecordField`)
     statement:objection:0          objection 0's statement and evidence (…​.statement / ….evidence);
                                    statement:recusal:0 the reasons of recusal request 0,
-                                   statement:confidentiality:0 those of confidentiality request 0
+                                   statement:confidentiality:0 confidentiality request 0's texts: its
+                                   ….reasons, the ….information it describes and its ….duration
     obligation:0                   obligation 0 of the agreement (….description / ….indicators)
     monitoring:0                   the text of monitoring update 0 (monitoring evidence)
     decision:objection:0           the reasons of the decision on objection 0 (decision:recusal:N,
-                                   decision:confidentiality:N likewise: texts the secretariat writes)
+                                   decision:confidentiality:N likewise: texts the secretariat writes;
+                                   decision:confidentiality:N.information / ….duration what it decided)
+    extension:0                    the reason of extension 0 (the case's extensions in the order made)
+    supplement:0                   the materials supplement request 0 asks for
+    switch:0                       the reason of path switch 0 (the path periods after the first, in order)
     tool:0                         tool 0's scope and findings (….scope / ….findings)
     field:triage.reasoning         the reasoning of the triage recommendation
 
@@ -51,13 +56,17 @@ class ItemKind(Labelled):
     MONITORING = "monitoring"
     DECISION = "decision"
     TOOL = "tool"
+    EXTENSION = "extension"
+    SUPPLEMENT = "supplement"
+    SWITCH = "switch"
 
 
 _labels(ItemKind, {
     "exhibit": ("证据材料", "Exhibit"), "identity": ("身份信息", "Identity"), "claim": ("诉求及理由", "Claim"),
     "field": ("记录字段", "Field"), "statement": ("陈述", "Statement"), "obligation": ("方案义务", "Obligation"),
     "monitoring": ("监测信息", "Monitoring evidence"), "decision": ("决定理由", "Decision reasons"),
-    "tool": ("程序工具", "Tool"),
+    "tool": ("程序工具", "Tool"), "extension": ("期限延长", "Extension"), "supplement": ("补充材料要求", "Supplement request"),
+    "switch": ("路径转换", "Path switch"),
 })
 
 
@@ -110,12 +119,15 @@ class TextPart(Labelled):
     INDICATORS = "indicators"
     SCOPE = "scope"
     FINDINGS = "findings"
+    INFORMATION = "information"
+    DURATION = "duration"
 
 
 _labels(TextPart, {"claim": ("诉求", "claim"), "reasons": ("理由", "reasons"), "statement": ("陈述", "statement"),
                    "evidence": ("证据", "evidence"), "description": ("内容", "description"),
                    "indicators": ("指标", "indicators"), "scope": ("范围", "scope"),
-                   "findings": ("结论", "findings")})
+                   "findings": ("结论", "findings"), "information": ("保密信息", "information"),
+                   "duration": ("保密期限", "duration")})
 
 
 class RecordField(Labelled):
@@ -198,6 +210,12 @@ _PARTS: dict[tuple[ItemKind, StatementOf | DecisionOf | None], frozenset[TextPar
     (ItemKind.STATEMENT, StatementOf.OBJECTION): frozenset({TextPart.STATEMENT, TextPart.EVIDENCE}),
     (ItemKind.OBLIGATION, None): frozenset({TextPart.DESCRIPTION, TextPart.INDICATORS}),
     (ItemKind.TOOL, None): frozenset({TextPart.SCOPE, TextPart.FINDINGS}),
+    # 第六章第2.1条: a request states its reasons, the information it concerns and how long; 第2.2条: the decision
+    # states the same as decided. What the information is may itself tell what is to be kept (a witness's name).
+    (ItemKind.STATEMENT, StatementOf.CONFIDENTIALITY): frozenset({TextPart.REASONS, TextPart.INFORMATION,
+                                                                  TextPart.DURATION}),
+    (ItemKind.DECISION, DecisionOf.CONFIDENTIALITY): frozenset({TextPart.REASONS, TextPart.INFORMATION,
+                                                                TextPart.DURATION}),
 }
 
 _INDEX = r"(0|[1-9][0-9]{0,9})"
@@ -210,12 +228,16 @@ _GRAMMAR: dict[ItemKind, re.Pattern[str]] = {
     ItemKind.STATEMENT: re.compile(rf"statement:([a-z]+):{_INDEX}{_PART}"),
     ItemKind.OBLIGATION: re.compile(rf"obligation:{_INDEX}{_PART}"),
     ItemKind.MONITORING: re.compile(rf"monitoring:{_INDEX}"),
-    ItemKind.DECISION: re.compile(rf"decision:([a-z]+):{_INDEX}"),
+    ItemKind.DECISION: re.compile(rf"decision:([a-z]+):{_INDEX}{_PART}"),
     ItemKind.TOOL: re.compile(rf"tool:{_INDEX}{_PART}"),
+    ItemKind.EXTENSION: re.compile(rf"extension:{_INDEX}"),
+    ItemKind.SUPPLEMENT: re.compile(rf"supplement:{_INDEX}"),
+    ItemKind.SWITCH: re.compile(rf"switch:{_INDEX}"),
 }
 _EXAMPLES = "exhibit:1, identity:applicant:2, identity:respondent:agent:0, claim:0, claim:0.reasons, field:facts, " \
             "statement:objection:0, obligation:1, monitoring:0, decision:objection:0, tool:0.findings, " \
-            "field:triage.reasoning"
+            "field:triage.reasoning, decision:confidentiality:0.information, extension:0, supplement:0, " \
+            "switch:0"
 MAX_INDEX = 2**31 - 1
 _HEAD = re.compile(r"[a-z]+(?=:)")
 
@@ -299,12 +321,24 @@ class ItemRef:
         return cls(ItemKind.MONITORING, index=index)
 
     @classmethod
-    def decision(cls, of: DecisionOf, index: int) -> ItemRef:
-        return cls(ItemKind.DECISION, index=index, of=of)
+    def decision(cls, of: DecisionOf, index: int, part: TextPart | None = None) -> ItemRef:
+        return cls(ItemKind.DECISION, index=index, of=of, part=part)
 
     @classmethod
     def tool(cls, index: int, part: TextPart | None = None) -> ItemRef:
         return cls(ItemKind.TOOL, index=index, part=part)
+
+    @classmethod
+    def extension(cls, index: int) -> ItemRef:
+        return cls(ItemKind.EXTENSION, index=index)
+
+    @classmethod
+    def supplement(cls, index: int) -> ItemRef:
+        return cls(ItemKind.SUPPLEMENT, index=index)
+
+    @classmethod
+    def switch(cls, index: int) -> ItemRef:
+        return cls(ItemKind.SWITCH, index=index)
 
     @classmethod
     def parse(cls, text: str) -> ItemRef:
@@ -332,7 +366,8 @@ class ItemRef:
             part = _enum(TextPart, groups[2], text, "part") if groups[2] else None
             return cls(kind, index=int(groups[1]), of=of, part=part)
         if kind is ItemKind.DECISION:
-            return cls.decision(_enum(DecisionOf, groups[0], text, "decision on"), int(groups[1]))
+            part = _enum(TextPart, groups[2], text, "part") if groups[2] else None
+            return cls.decision(_enum(DecisionOf, groups[0], text, "decision on"), int(groups[1]), part)
         part = _enum(TextPart, groups[1], text, "part") if len(groups) > 1 and groups[1] else None
         return cls(kind, index=int(groups[0]), part=part)
 
@@ -363,8 +398,12 @@ class ItemRef:
         what = self._kind_words(zh)
         number = "" if self.index is None else (f"{self.index + 1}" if zh else f" {self.index + 1}")
         named = f"{what}{number}"
+        if self.kind is ItemKind.DECISION and self.part is not None:
+            return f"对{named}的决定中的{self.part.zh}" if zh else f"{self.part.en} of the decision on {named}"
         if self.kind is ItemKind.DECISION:
             return f"对{named}的决定理由" if zh else f"reasons for the decision on {named}"
+        if self.kind in (ItemKind.EXTENSION, ItemKind.SWITCH):
+            return f"{named}的理由" if zh else f"reason for {named}"
         if self.part is None or (self.kind is ItemKind.CLAIM and self.part is TextPart.CLAIM):
             return named
         return f"{named}的{self.part.zh}" if zh else f"{self.part.en} of {named}"
@@ -380,6 +419,12 @@ class ItemRef:
             return "监测更新" if zh else "monitoring update"
         if self.kind is ItemKind.TOOL:
             return "程序工具" if zh else "tool"
+        if self.kind is ItemKind.EXTENSION:
+            return "期限延长" if zh else "extension"
+        if self.kind is ItemKind.SUPPLEMENT:
+            return "补充材料要求" if zh else "supplement request"
+        if self.kind is ItemKind.SWITCH:
+            return "路径转换" if zh else "path switch"
         return self.kind.zh if zh else self.kind.en.lower()
 
     # -- value semantics ----------------------------------------------------------------------
@@ -475,6 +520,12 @@ def _count(case: Case, ref: ItemRef) -> tuple[int, str]:
         return len(case.confidentiality_requests), "confidentiality requests"
     if ref.kind is ItemKind.TOOL:
         return len(case.tools), "tools in use"
+    if ref.kind is ItemKind.EXTENSION:
+        return sum(len(d.extensions) for d in case.deadlines), "extensions"
+    if ref.kind is ItemKind.SUPPLEMENT:
+        return len(case.supplement_requests), "supplement requests"
+    if ref.kind is ItemKind.SWITCH:
+        return max(len(case.path_periods) - 1, 0), "path switches"
     return len(case.monitoring_updates), "monitoring updates"
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from cases import audit
 from cases.confidentiality.items import DecisionOf, ItemKind, ItemRef, RecordField, StatementOf, TextPart, check_item
 from cases.confidentiality.languages import Language, detect_language
-from cases.confidentiality.values import decided, field_owner
+from cases.confidentiality.values import decided, decision_texts, extensions, field_owner, switches
 from cases.confidentiality.withholding import Withholding
 from cases.errors import InvalidInputError
 from cases.events import AuditAction
@@ -67,7 +67,9 @@ def free_texts(case: Case) -> list[tuple[ItemRef, str]]:
     for i, recusal in enumerate(case.recusal_requests):
         texts.append((ItemRef.statement(StatementOf.RECUSAL, i), recusal.reasons))
     for i, request in enumerate(case.confidentiality_requests):
-        texts.append((ItemRef.statement(StatementOf.CONFIDENTIALITY, i), request.reason))
+        texts += [(ItemRef.statement(StatementOf.CONFIDENTIALITY, i, part), text) for part, text in (
+            (TextPart.REASONS, request.reason), (TextPart.INFORMATION, request.information),
+            (TextPart.DURATION, request.duration))]
     for i, obligation in enumerate(case.agreement.obligations if case.agreement else []):
         texts += [(ItemRef.obligation(i, TextPart.DESCRIPTION), obligation.description),
                   (ItemRef.obligation(i, TextPart.INDICATORS), obligation.indicators)]
@@ -77,7 +79,11 @@ def free_texts(case: Case) -> list[tuple[ItemRef, str]]:
         texts += [(ItemRef.tool(i, TextPart.SCOPE), tool.scope),
                   (ItemRef.tool(i, TextPart.FINDINGS), tool.findings or "")]
     for of in DecisionOf:
-        texts += [(ItemRef.decision(of, i), r.decision_reason or "") for i, r in enumerate(decided(case, of))]
+        texts += [(ItemRef.decision(of, i, part), text) for i in range(len(decided(case, of)))
+                  for part, text in decision_texts(case, of, i).items()]
+    texts += [(ItemRef.extension(i), extension.reason) for i, extension in enumerate(extensions(case))]
+    texts += [(ItemRef.supplement(i), request.items) for i, request in enumerate(case.supplement_requests)]
+    texts += [(ItemRef.switch(i), period.switch_reason or "") for i, period in enumerate(switches(case))]
     return [(ref, text) for ref, text in texts if text and text.strip()]
 
 

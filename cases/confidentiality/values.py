@@ -2,7 +2,9 @@
 
 An exhibit is its title and its file name; an identity its name, address and contact (an agent's
 organisation too); a claim its text and reasons; a field, a statement, an obligation or a monitoring
-update its text. Used to refuse publishing a withheld value (the public summary) and by leak tests.
+update its text; a confidentiality request its reasons, the information it describes and its duration (and
+the decision's versions of each); an extension and a path switch its reason; a supplement request the
+materials it asks for. Used to refuse publishing a withheld value (the public summary) and by leak tests.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from typing import TYPE_CHECKING
 from cases.confidentiality.items import DecisionOf, IdentityRole, ItemKind, ItemRef, StatementOf, TextPart, check_item
 
 if TYPE_CHECKING:
-    from cases.models import Case, ConfidentialityRequest, Objection, RecusalRequest
+    from cases.models import Case, ConfidentialityRequest, Extension, Objection, PathPeriod, RecusalRequest
 
 
 def values_of(case: Case, ref: ItemRef) -> list[str]:
@@ -48,7 +50,9 @@ def values_of(case: Case, ref: ItemRef) -> list[str]:
             objection = case.objections[index]
             found = {TextPart.STATEMENT: objection.statement, TextPart.EVIDENCE: objection.evidence}
         elif ref.of is StatementOf.CONFIDENTIALITY:
-            found = {None: case.confidentiality_requests[index].reason}
+            request = case.confidentiality_requests[index]
+            found = {TextPart.REASONS: request.reason, TextPart.INFORMATION: request.information,
+                     TextPart.DURATION: request.duration}
         else:
             found = {None: case.recusal_requests[index].reasons}
     elif ref.kind is ItemKind.OBLIGATION:
@@ -57,10 +61,16 @@ def values_of(case: Case, ref: ItemRef) -> list[str]:
         found = {TextPart.DESCRIPTION: obligation.description, TextPart.INDICATORS: obligation.indicators}
     elif ref.kind is ItemKind.DECISION:
         assert isinstance(ref.of, DecisionOf)
-        found = {None: decision_reason(case, ref.of, index)}
+        found = decision_texts(case, ref.of, index)
     elif ref.kind is ItemKind.TOOL:
         tool = case.tools[index]
         found = {TextPart.SCOPE: tool.scope, TextPart.FINDINGS: tool.findings or ""}
+    elif ref.kind is ItemKind.EXTENSION:
+        found = {None: extensions(case)[index].reason}
+    elif ref.kind is ItemKind.SUPPLEMENT:
+        found = {None: case.supplement_requests[index].items}
+    elif ref.kind is ItemKind.SWITCH:
+        found = {None: switches(case)[index].switch_reason or ""}
     else:
         found = {None: case.monitoring_updates[index].text}
     chosen = found.values() if ref.part is None else [found.get(ref.part, "")]
@@ -78,9 +88,27 @@ def decided(case: Case, of: DecisionOf) -> Sequence[Objection | RecusalRequest |
         case.recusal_requests if of is DecisionOf.RECUSAL else case.confidentiality_requests
 
 
-def decision_reason(case: Case, of: DecisionOf, index: int) -> str:
-    """The reasons the secretariat wrote for its decision on the `index`-th matter of `of` (empty before)."""
-    return decided(case, of)[index].decision_reason or ""
+def decision_texts(case: Case, of: DecisionOf, index: int) -> dict[TextPart | None, str]:
+    """What the secretariat wrote deciding the `index`-th matter of `of` (empty before): its reasons, and for
+    a confidentiality request (第六章第2.2条) the information and duration as decided, each its own part."""
+    if of is not DecisionOf.CONFIDENTIALITY:
+        return {None: decided(case, of)[index].decision_reason or ""}
+    request = case.confidentiality_requests[index]
+    return {TextPart.REASONS: request.decision_reason or "", TextPart.INFORMATION: request.decided_information or "",
+            TextPart.DURATION: request.decided_duration or ""}
+
+
+def extensions(case: Case) -> list[Extension]:
+    """The case's extensions in the order they were made, the order extension:N counts them: each deadline
+    keeps its own (第四章第二节第1-3条: the secretariat may extend a path's or a tool's time limit), and a later
+    extension of an earlier deadline must not renumber the others."""
+    return sorted((e for deadline in case.deadlines for e in deadline.extensions), key=lambda e: e.id)
+
+
+def switches(case: Case) -> list[PathPeriod]:
+    """The path periods a switch opened (第四章第二节第4条), in order: switch:N is the (N+1)-th period, the first
+    being the path the sides agreed at triage."""
+    return list(case.path_periods[1:])
 
 
 def mentions(text: str, secret: str) -> bool:

@@ -106,6 +106,7 @@ class ProcessActions(ProcedureCore):
         current.ended_on, current.end_reason = on, "switched"
         tracker.close(current.deadline, on, DeadlineOutcome.DONE)
         period = self._start_path(case, to, on, requested_by=requested_by)
+        period.switch_reason = reason.strip()  # a free text of the record (issue 11: item switch:N)
         self.session.flush()  # the new period's id names the decision's subject
         self._send(case, InstrumentId.PATH_SWITCH_DECISION, on, BOTH_SIDES, channel,
                    subject=Subject(SubjectKind.PERIOD, period.id))

@@ -8,16 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import object_session
-
 from cases.confidentiality.items import DecisionOf, IdentityRole, ItemRef, StatementOf, TextPart
-from cases.confidentiality.values import decided
+from cases.confidentiality.values import decided, extensions
 from cases.errors import NotFoundError
 from cases.instruments import Instrument, Subject, SubjectKind
 from cases.models import (
     Agent,
-    AuditEvent,
     Appointment,
     Case,
     ConfidentialityRequest,
@@ -84,7 +80,8 @@ class ItemViews:
 
     def _supplement(self, subject: Subject, request: SupplementRequest) -> ItemView:
         loc = self.loc
-        return ItemView(subject.kind.value, subject.id, items=loc.text(request.items),
+        items = self.shown.free(ItemRef.supplement(self.case.supplement_requests.index(request)))
+        return ItemView(subject.kind.value, subject.id, items=items,
                         received_on=loc.date(request.received_on), decided_on=loc.date(request.requested_on))
 
     def _confidentiality(self, subject: Subject, r: ConfidentialityRequest) -> ItemView:
@@ -93,17 +90,26 @@ class ItemViews:
         def audience(values: list[str]) -> str:
             return loc.join([loc.label(ConfidentialityAudience(v)) for v in values])
 
+        def text(part: TextPart, decided_text: str | None) -> str:
+            """The decision's version where it wrote one (第六章第2.2条), else the request's (第2.1条): free text
+            either way, through the audience's disclosure."""
+            of = ItemRef.decision(DecisionOf.CONFIDENTIALITY, index, part) if decided_text and decided_text.strip() \
+                else ItemRef.statement(StatementOf.CONFIDENTIALITY, index, part)
+            return self.shown.free(of)
+
+        index = self.case.confidentiality_requests.index(r)
         decision = (loc.pick("同意采取保密措施", "Confidentiality granted") if r.granted else
                     loc.pick("不予采取保密措施", "Confidentiality refused") if r.decided_on else "")
         return ItemView(subject.kind.value, subject.id, requested_by=loc.label(r.requested_by),
                         received_on=loc.date(r.received_on), decided_on=loc.date(r.decided_on),
-                        information=loc.text(r.decided_information or r.information),
+                        information=text(TextPart.INFORMATION, r.decided_information),
                         audience=audience(r.decided_audience if r.granted else r.audience),
-                        duration=loc.text(r.decided_duration or r.duration),
-                        reasons=self.shown.free(ItemRef.statement(StatementOf.CONFIDENTIALITY,
-                                                                  self.case.confidentiality_requests.index(r))),
-                        decision_reason=self._decided(DecisionOf.CONFIDENTIALITY, r), granted=bool(r.granted),
-                        decision=decision)
+                        duration=text(TextPart.DURATION, r.decided_duration),
+                        reasons=self.shown.free(ItemRef.statement(StatementOf.CONFIDENTIALITY, index,
+                                                                  TextPart.REASONS)),
+                        decision_reason=self.shown.free(ItemRef.decision(DecisionOf.CONFIDENTIALITY, index,
+                                                                         TextPart.REASONS)),
+                        granted=bool(r.granted), decision=decision)
 
     def _decided(self, of: DecisionOf, record: Objection | RecusalRequest | ConfidentialityRequest) -> str:
         """The reasons of the secretariat's decision on `record`, as the audience may see them, in the
@@ -140,7 +146,8 @@ class ItemViews:
         rule = get_rule(deadline.rule)
         granted = Limit(extension.amount, Unit(extension.unit))
         return ItemView(subject.kind.value, subject.id, requested_by=loc.label(extension.requested_by),
-                        decided_on=loc.date(extension.decided_on), reasons=loc.text(extension.reason),
+                        decided_on=loc.date(extension.decided_on),
+                        reasons=self.shown.free(ItemRef.extension(extensions(self.case).index(extension))),
                         target=loc.pick(rule.what_zh, rule.what_en), previous_due=loc.date(extension.previous_due_on),
                         new_due=loc.date(extension.new_due_on), extension=loc.pick(granted.basis_zh, granted.basis_en),
                         clause=loc.clause(rule.clause), note=limit_view(loc, deadline.rule, deadline).note)
@@ -152,20 +159,7 @@ class ItemViews:
         return ItemView(subject.kind.value, subject.id, requested_by=loc.label(period.requested_by),
                         decided_on=loc.date(period.started_on), from_path=loc.label(before.path) if before else "",
                         to_path=loc.label(period.path), due=loc.date(period.deadline.due_on),
-                        reasons=loc.text(self._switch_reason(period)) if before else "")
-
-    def _switch_reason(self, period: PathPeriod) -> str:
-        """The reason the switch to ``period`` was decided for, as the act recorded it in the case's
-        audit chain (the record keeps it nowhere else): the decision quotes it (issue 14)."""
-        session = object_session(self.case)
-        if session is None:
-            return ""
-        events = session.scalars(select(AuditEvent).where(AuditEvent.chain == self.case.number,
-                                                          AuditEvent.action == "switch_path",
-                                                          AuditEvent.on == period.started_on)
-                                 .order_by(AuditEvent.seq)).all()
-        reasons = [str(e.detail.get("reason") or "") for e in events if e.detail.get("to_path") == period.path.value]
-        return reasons[-1] if reasons else ""
+                        reasons=self.shown.free(ItemRef.switch(index - 1)) if before else "")
 
     def _appointment(self, subject: Subject, a: Appointment) -> ItemView:
         loc = self.loc

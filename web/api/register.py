@@ -65,6 +65,7 @@ class RegisterCase(BaseModel):
     updated_on: date
     stages: list[RegisterStage]
     points_in_dispute: list[RegisterPoint]
+    phases: list[RegisterPhase]
     url: str
 
 
@@ -75,6 +76,18 @@ class RegisterPoint(BaseModel):
     claim: dict[str, str]
     reasons: dict[str, str]
     withheld: list[str]
+
+
+class RegisterPhase(BaseModel):
+    """A phase of the procedure (casedocs.services.register_phases): its status, dates, and why it was not
+    undertaken (a structured reason, and the termination ground where the reason is a termination)."""
+
+    phase: str
+    status: str
+    started_on: date | None
+    ended_on: date | None
+    not_undertaken_because: str | None
+    termination_ground: str | None
 
 
 class RegisterOut(BaseModel):

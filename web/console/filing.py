@@ -11,7 +11,6 @@ from pathlib import Path
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from cases.application import parse_application
@@ -62,18 +61,10 @@ def file_application() -> str | Response | tuple[str, int]:
         state.kept = keep_uploads(fields, posted, app.store)
         return _page(fields, state)
     try:
-        this = once.sent()
-        replay = once.form_answered(this)
-        if replay is not None:
-            return replay
-        document = application_document(fields, posted)
-        number = _file(json.dumps(document, ensure_ascii=False).encode("utf-8"), {}, this)
+        return once.form_once(lambda this: _file(json.dumps(application_document(fields, posted),
+                                                            ensure_ascii=False).encode("utf-8"), {}, this))
     except CaseError as refused:
         return _page(fields, _with_error(fields, posted, str(refused))), 422
-    except IntegrityError as clash:  # the same form, sent twice at once: the other copy filed it
-        return once.form_replay(once.retry_answer(this, clash))
-    flash(_("Application filed as %(number)s.", number=number), "success")
-    return redirect(url_for("console.case", number=number))
 
 
 @bp.post("/file/json")
@@ -82,12 +73,8 @@ def file_application_json() -> str | Response | tuple[str, int]:
     """The JSON document of `casedocs case import`, with the exhibit files it names by path."""
     fields = application_fields()
     upload = request.files.get("document")
-    this = None
-    try:
-        this = once.sent()
-        replay = once.form_answered(this)
-        if replay is not None:
-            return replay
+
+    def file_document(this: Sent | None) -> Response:
         if upload is None or not upload.filename:
             raise InvalidInputError(_("Choose the application's JSON document."))
         raw = upload.read(MAX_UPLOAD_BYTES + 1)
@@ -98,21 +85,20 @@ def file_application_json() -> str | Response | tuple[str, int]:
             if item.filename:
                 name = upload_name(item.filename)
                 files[name] = item.read()
-        number = _file(raw, files, this)
+        return _file(raw, files, this)
+
+    try:
+        return once.form_once(file_document)
     except CaseError as refused:
         state = form_state(fields, Posted({}, {}, {}))
         state.error = str(refused)
         return _page(fields, state, json_error=True), 422
-    except IntegrityError as clash:
-        return once.form_replay(once.retry_answer(this, clash))
-    flash(_("Application filed as %(number)s.", number=number), "success")
-    return redirect(url_for("console.case", number=number))
 
 
-def _file(raw: bytes, files: dict[str, bytes], this: Sent | None) -> str:
+def _file(raw: bytes, files: dict[str, bytes], this: Sent | None) -> Response:
     """File the document through the command line's own path: written to an empty folder with the
     files it names placed where it names them (matched by file name), then `acts.file_application`;
-    the form's answer kept with the case it filed (web.once)."""
+    the form's answer kept with the case it filed (web.once); then to the new case's page."""
     from casedocs.services.posted import Upload
 
     form = parse_application(raw)  # the same checks as the import, before any file is placed
@@ -133,9 +119,10 @@ def _file(raw: bytes, files: dict[str, bytes], this: Sent | None) -> str:
         (base / DOCUMENT_NAME).write_bytes(raw)
         app = core()
         with app.db.session() as session:
-            case = acts.file_application(app.procedure_on(session, web_actor()), base / DOCUMENT_NAME)
-            once.remember(session, this, Answer(303, url_for("console.case", number=case.number)))
-            return case.number
+            number = acts.file_application(app.procedure_on(session, web_actor()), base / DOCUMENT_NAME).number
+            once.remember(session, this, Answer(303, url_for("console.case", number=number)))
+    flash(_("Application filed as %(number)s.", number=number), "success")
+    return redirect(url_for("console.case", number=number))
 
 
 def _with_error(fields: tuple[forms.FormField, ...], posted: Posted, error: str) -> FormState:

@@ -1,21 +1,20 @@
 """The secretariat's page of a case's performance (issue 12, "Obligations"; 第五章): every obligation
 with the obligor's progress reports and evidence (第五章第1条), and the obligees' inquiries with their
-due dates and the form to answer each (第五章第2条). Unanswered inquiries are also on the dashboard's
-deadlines (casedocs.services.console.inquiries_due)."""
+due dates and the form to answer each (第五章第2条), and the monitors' updates with their evidence files
+(第五章第2条: the secretariat follows the performance through its monitors and keeps what they find).
+Unanswered inquiries are also on the dashboard's deadlines (casedocs.services.console.inquiries_due)."""
 from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from cases.calendar import CalendarError
-from cases.errors import CaseError, ProcedureError
-from casedocs.services import obligations
+from cases.errors import CaseError, NotFoundError, ProcedureError
+from casedocs.services import browser_monitoring, obligations
 from casedocs.services.grants import CaseArea
-from casedocs.services.submissions import Answer
 from web import once
 from web.access import STAFF, case_access
 from web.console import bp
@@ -52,23 +51,13 @@ def answer_inquiry(number: str, inquiry_id: int) -> Response | tuple[str, int]:
         return _show(number, problem=_("Write the answer before sending it."))
     if len(text) > MAX_ANSWER_CHARS:
         return _show(number, problem=_("An answer is at most %(count)d characters.", count=MAX_ANSWER_CHARS))
-    this = None
     try:
-        this = once.sent()
-        replay = once.form_answered(this)
-        if replay is not None:
-            return replay
-        with app.procedure(actor=web_actor()) as proc:
-            obligations.answer(proc, number, inquiry_id, text, app.today())
-            once.remember(proc.session, this, Answer(303, here))
+        return once.procedure_form(here, lambda proc: obligations.answer(proc, number, inquiry_id, text, app.today()),
+                                   _("The answer is recorded; the obligee sees it on its page."))
     except ProcedureError as refusal:
         return _show(number, refusal=refusal)
     except (CaseError, CalendarError) as problem:
         return _show(number, problem=str(problem))
-    except IntegrityError as clash:
-        return once.form_replay(once.retry_answer(this, clash))
-    flash(_("The answer is recorded; the obligee sees it on its page."), "success")
-    return redirect(here, 303)
 
 
 @bp.get("/cases/<number>/inquiries/evidence/<id:file_id>")
@@ -78,6 +67,20 @@ def obligation_evidence(number: str, file_id: int) -> Response:
     with app.db.session() as session:
         found = obligations.evidence_file(session, app.store, number, file_id)
     if found is None:
+        abort(404)
+    return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name,
+                     as_attachment=True)
+
+
+@bp.get("/cases/<number>/inquiries/monitoring-evidence/<id:evidence_id>")
+@case_access(CaseArea.RECORD, roles=STAFF)
+def monitoring_evidence(number: str, evidence_id: int) -> Response:
+    """An evidence file of a monitor's update, as a download (what a monitor uploaded is never shown inline)."""
+    app = core()
+    try:
+        with app.db.session() as session:
+            found = browser_monitoring.evidence_file(session, app.store, number, evidence_id)
+    except NotFoundError:
         abort(404)
     return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name,
                      as_attachment=True)

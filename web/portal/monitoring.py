@@ -12,24 +12,23 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from cases.accounts import Role
 from cases.errors import CaseError, NotFoundError, ProcedureError
 from cases.vocabulary import ObligationStatus
-from casedocs.services import browser_monitoring, portal
-from casedocs.services.browser_signing import PASSPHRASE_MIN, EnrolmentRefused
+from casedocs.services import browser_monitoring, obligations, portal
+from casedocs.services.browser_signing import PASSPHRASE_MIN
 from casedocs.services.enrolment import PassphraseLockedOut
 from casedocs.services.grants import CaseArea
-from casedocs.services.submissions import Answer
+from casedocs.services.submissions import Answer, Sent
 from signing import WrongPassphrase
 from signing.errors import SigningCoreError
 from web import once
 from web.access import case_access
 from web.context import core, web_actor
 from web.portal import bp
-from web.portal.signing import _enrol_problem
+from web.portal.signing import enrolment
 
 MONITOR = (Role.MONITOR,)
 _Page = tuple[str, int] | str
@@ -45,21 +44,12 @@ def monitor_enrol(number: str) -> Response | _Page:
     name, problem = request.form.get("name", ""), None
     if request.method == "POST":
         passphrase = request.form.get("passphrase", "")
-        if passphrase != request.form.get("passphrase_again", ""):
-            problem = _("The two passphrases differ.")
-        else:
-            try:
-                desk = core().desk(actor=web_actor())
-                with core().db.session() as session:
-                    browser_monitoring.enrol(desk, session, current_user.account_id, name, passphrase)
-            except EnrolmentRefused as refused:
-                problem = _enrol_problem(refused.problem)
-            except CaseError as error:
-                problem = str(error)
-            else:
-                flash(_("You are enrolled: your signing key was made and is locked with your passphrase. "
-                        "Keep the passphrase to yourself; nobody can recover it."), "success")
-                return redirect(back)
+        desk = core().desk(actor=web_actor())
+        problem = enrolment(passphrase, request.form.get("passphrase_again", ""),
+                            lambda session: browser_monitoring.enrol(desk, session, current_user.account_id, name,
+                                                                     passphrase))
+        if problem is None:
+            return redirect(back)
     page = render_template("portal/monitoring_enrol.html", number=number, name=name, problem=problem,
                            minimum=PASSPHRASE_MIN)
     return (page, 422) if problem else page
@@ -89,26 +79,27 @@ def monitor_update(number: str, obligation_id: int) -> Response | _Page:
     if request.method == "GET":
         return show()
     back = url_for("portal.monitoring", number=number)
-    this = None
+    status = next((s for s in ObligationStatus if s.value == values["status"]), None)
+    if status is None:
+        return show(_("Choose the obligation's status."))
     try:
-        this = once.sent()
-        replay = once.form_answered(this)
-        if replay is not None:
-            return replay
-        status = next((s for s in ObligationStatus if s.value == values["status"]), None)
-        if status is None:
-            return show(_("Choose the obligation's status."))
-        try:
-            on = date.fromisoformat(values["on"])
-        except ValueError:
-            return show(_("Give the date of the update as YYYY-MM-DD."))
-        uploads = [browser_monitoring.Upload(f.filename or "", f.read()) for f in request.files.getlist("evidence")
-                   if f.filename]
+        on = date.fromisoformat(values["on"])
+    except ValueError:
+        return show(_("Give the date of the update as YYYY-MM-DD."))
+    uploads = [browser_monitoring.Upload(f.filename or "", f.read()) for f in request.files.getlist("evidence")
+               if f.filename]
+
+    def append(this: Sent | None) -> None:
         browser_monitoring.append(
             app.desk(actor=web_actor()), lambda session: app.procedure_on(session, web_actor()),
             current_user.account_id, number, obligation_id, status, values["text"], on, uploads,
             request.form.get("passphrase", ""), app.rendering(),
             also=lambda session: once.remember(session, this, Answer(303, back)))
+
+    try:
+        replay = once.form_once(append)
+        if replay is not None:
+            return replay
     except WrongPassphrase:
         return show(_("Wrong passphrase: nothing was signed. After several wrong passphrases each new try must wait."))
     except PassphraseLockedOut as locked:
@@ -118,8 +109,6 @@ def monitor_update(number: str, obligation_id: int) -> Response | _Page:
         return show(_("Nothing was recorded: %(reason)s", reason=str(refusal)))
     except (CaseError, SigningCoreError) as error:
         return show(_("Nothing was signed: %(reason)s", reason=str(error)))
-    except IntegrityError as clash:  # the same form, sent twice at once: the other copy did it
-        return once.form_replay(once.retry_answer(this, clash))
     flash(_("Your update is signed into the closure report, in every edition; the sides and the public see "
             "the updated report."), "success")
     return redirect(back)
@@ -138,3 +127,18 @@ def monitor_evidence(number: str, evidence_id: int) -> Response:
         abort(404)
     return send_file(io.BytesIO(opened.data), mimetype=opened.media_type, as_attachment=True,
                      download_name=opened.name)
+
+
+@bp.get("/cases/<number>/monitoring/reports/evidence/<id:file_id>")
+@case_access(CaseArea.MONITORING, roles=MONITOR)
+def monitor_report_evidence(number: str, file_id: int) -> Response:
+    """An evidence file of an obligor's progress report, as a download: the monitor follows the reports
+    for the secretariat (第五章第1条, 第2条; portal.monitor_case), on its own cases only (the grant above;
+    a file of another case answers 404 as one that does not exist)."""
+    app = core()
+    with app.db.session() as session:
+        found = obligations.evidence_file(session, app.store, number, file_id)
+    if found is None:
+        abort(404)
+    return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name,
+                     as_attachment=True)

@@ -8,9 +8,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from cases.accounts import Role
@@ -20,7 +19,6 @@ from cases.procedure import Procedure
 from cases.vocabulary import SideRole
 from casedocs.services import obligations
 from casedocs.services.grants import CaseArea
-from casedocs.services.submissions import Answer
 from web import once
 from web.access import case_access, current_grant
 from web.console.common import service_lang
@@ -62,25 +60,12 @@ def _text(name: str, what: str, required: bool = True) -> str:
 
 def _act(number: str, act: Callable[[Procedure], object], done: str) -> Response | tuple[str, int]:
     """Take the act once (web.once), then back to the page; a refusal shows the page with the reason."""
-    app = core()
-    here = url_for("portal.obligations_page", number=number)
-    this = None
     try:
-        this = once.sent()
-        replay = once.form_answered(this)
-        if replay is not None:
-            return replay
-        with app.procedure(actor=web_actor()) as proc:
-            act(proc)
-            once.remember(proc.session, this, Answer(303, here))
+        return once.procedure_form(url_for("portal.obligations_page", number=number), act, done)
     except ProcedureError as refusal:
         return _show(number, refusal=refusal)
     except (CaseError, CalendarError) as problem:
         return _show(number, problem=str(problem))
-    except IntegrityError as clash:  # the same form, sent twice at once: the other copy did it
-        return once.form_replay(once.retry_answer(this, clash))
-    flash(done, "success")
-    return redirect(here, 303)
 
 
 @bp.post("/cases/<number>/obligations/<id:obligation_id>/report")

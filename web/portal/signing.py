@@ -4,10 +4,13 @@ decline with a reason. The views call casedocs.services.browser_signing; the pas
 the form to the service and nowhere else (not the session, not a log, not an error message)."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from limits import parse_many
 from flask_login import current_user
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from cases.accounts import Role
@@ -19,6 +22,7 @@ from casedocs.services import signing_pages, signing_record
 from casedocs.services.desk import Desk
 from casedocs.services.enrolment import PassphraseLockedOut
 from casedocs.services.grants import CaseArea
+from casedocs.services.signing_refusals import CodeRefused, SigningProblem, SigningRefused
 from signing import WrongPassphrase
 from signing.errors import SigningCoreError
 from web.access import case_access, current_grant
@@ -81,24 +85,31 @@ def enrol(number: str) -> Response | str:
         side = next((s for s in SideRole if s.value == values["side"]), None)
         if role is None or role not in SIDE_ROLES or side is None or side not in sides:
             problem = _("Choose the side you sign for and how you sign for it.")
-        elif passphrase != again:
-            problem = _("The two passphrases differ.")
         else:
-            try:
-                desk = _desk()
-                with core().db.session() as session:
-                    signing.enrol(desk, session, current_user.account_id, number, side, role, values["name"],
-                                  passphrase)
-            except signing.EnrolmentRefused as refused:
-                problem = _enrol_problem(refused.problem)
-            except CaseError as error:
-                problem = str(error)
-            else:
-                flash(_("You are enrolled: your signing key was made and is locked with your passphrase. "
-                        "Keep the passphrase to yourself; nobody can recover it."), "success")
+            problem = enrolment(passphrase, again, lambda session: signing.enrol(
+                _desk(), session, current_user.account_id, number, side, role, values["name"], passphrase))
+            if problem is None:
                 return redirect(url_for("portal.signing_list", number=number))
     return render_template("portal/enrol.html", number=number, sides=sides, roles=SIDE_ROLES, values=values,
                            problem=problem, minimum=signing.PASSPHRASE_MIN)
+
+
+def enrolment(passphrase: str, again: str, enrol: Callable[[Session], object]) -> str | None:
+    """Enrol by `enrol` in one unit of work — a party here, a monitor in web.portal.monitoring — once
+    the passphrase was typed the same twice (PROCEDURE.md §4: a signatory's key is locked with a
+    passphrase only it knows), and say so; else why not, in the page's language."""
+    if passphrase != again:
+        return _("The two passphrases differ.")
+    try:
+        with core().db.session() as session:
+            enrol(session)
+    except signing.EnrolmentRefused as refused:
+        return _enrol_problem(refused.problem)
+    except CaseError as error:
+        return str(error)
+    flash(_("You are enrolled: your signing key was made and is locked with your passphrase. "
+            "Keep the passphrase to yourself; nobody can recover it."), "success")
+    return None
 
 
 def _enrol_problem(problem: signing.EnrolmentProblem) -> str:
@@ -205,8 +216,8 @@ def sign_submit(number: str, document_id: int) -> Response:
         flash(_("Too many wrong passphrases: nothing was signed. Try again after %(when)s UTC.",
                 when=f"{locked.retry_at:%Y-%m-%d %H:%M}"), "error")
         return redirect(here + "#sign-h")
-    except signing.CodeRefused as refused:
-        flash(_("The code was not accepted: nothing was signed (%(reason)s).", reason=_said(refused)), "error")
+    except CodeRefused as refused:
+        flash(_("The code was not accepted, and nothing was signed: %(reason)s.", reason=_said(refused)), "error")
         return redirect(here + "#sign-h")
     except (CaseError, SigningCoreError, MailError) as error:
         flash(_("Nothing was signed: %(reason)s", reason=_said(error)), "error")
@@ -249,18 +260,18 @@ def sign_decline(number: str, document_id: int) -> Response:
 
 def _said(error: Exception) -> str:
     """The reason in the page's language: a typed refusal by its problem; anything else as said."""
-    if isinstance(error, signing.SigningRefused):
+    if isinstance(error, SigningRefused):
         return _refusal(error)
     return str(error)
 
 
-def _refusal(refused: signing.SigningRefused) -> str:
+def _refusal(refused: SigningRefused) -> str:
     """A signing refusal in the page's language (the service's text is English)."""
-    problem = signing.SigningProblem
+    problem = SigningProblem
     if refused.problem is problem.WRONG_CODE:
         return ngettext("wrong code: %(num)s more try", "wrong code: %(num)s more tries", refused.left)
     if refused.problem is problem.NOT_YOUR_FIELD:
-        return _("you may sign only your own field, not %(field)s", field=refused.field)
+        return _("you may sign only your own signature field, the one marked on the pages")  # its id means nothing to a reader
     return {
         problem.NO_VALID_CODE: _("there is no valid code for this document (expired, used or never sent): "
                                  "ask for a new one"),
