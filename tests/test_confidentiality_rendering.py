@@ -371,10 +371,10 @@ SIGNATORIES = [(A, SignerRole.MEMBER, f"Amani {M['name']}"), (A, SignerRole.AGEN
                (R, SignerRole.REPRESENTATIVE, "Zhang Wei 张伟")]
 
 
-def zh_for_everyone(docs: DocumentService, case: Case, instruments: set[str]) -> list[Rendered]:
-    """Every matter of `instruments` in the zh edition for every audience, DOCX and PDF, in one batch: the
-    pool converts while the next documents are rendered, so the five audiences share its pipeline."""
-    requests = [r for audience in Audience for r in docs.requests_for(case, [Edition.ZH], audience)
+def every_edition_for_everyone(docs: DocumentService, case: Case, instruments: set[str]) -> list[Rendered]:
+    """Every matter of `instruments` in every edition for every audience, DOCX and PDF, in one batch: the
+    pool converts while the next documents are rendered, so the audiences and editions share its pipeline."""
+    requests = [r for audience in Audience for r in docs.requests_for(case, list(Edition), audience)
                 if r.instrument in instruments]
     return docs.render_many(case, requests, ["docx", "pdf"])
 
@@ -383,20 +383,20 @@ def zh_for_everyone(docs: DocumentService, case: Case, instruments: set[str]) ->
 def test_no_pdf_of_any_instrument_leaks_for_any_audience_in_its_text_or_metadata(proc, store, templates, pool,
                                                                                  tmp_path) -> None:
     """Every instrument of the registry (AUDIENCE_TESTS: the whole course, the agreement frozen for the signing
-    record, a rejected and a not-launched case) in the zh edition as PDF/A for every audience: the PDF text,
+    record, a rejected and a not-launched case) in every edition as PDF/A for every audience: the PDF text,
     Info dictionary and XMP packet hold no marker withheld from that audience (第六章第2.2条), and the public's
-    names no natural person of the signing record (第六章第1.1条). The DOCX of every edition is swept above."""
+    names no natural person of the signing record (第六章第1.1条). The DOCX is swept above too."""
     from signing_record_support import frozen_agreement
 
     docs = service(proc, store, templates, converter=pool)
     case = whole_course(proc)
     course = {i for i, where in AUDIENCE_TESTS.items() if where == COURSE}
-    batches: list[tuple[list[Rendered], tuple[str, ...]]] = [(zh_for_everyone(docs, case, course), tuple(M))]
+    batches: list[tuple[list[Rendered], tuple[str, ...]]] = [(every_edition_for_everyone(docs, case, course), tuple(M))]
     frozen_agreement(proc.session, case, SIGNATORIES, TODAY)
-    batches.append((zh_for_everyone(docs, case, {"signing_record"}), tuple(M)))
+    batches.append((every_edition_for_everyone(docs, case, {"signing_record"}), tuple(M)))
     for where in (REJECTED, NOT_LAUNCHED):  # C-2 is the whole course's: only C-1 is withheld here
         early = ended_early(proc, where)
-        batches.append((zh_for_everyone(docs, early, {i for i, w in AUDIENCE_TESTS.items() if w == where}), C1))
+        batches.append((every_edition_for_everyone(docs, early, {i for i, w in AUDIENCE_TESTS.items() if w == where}), C1))
     texts: dict[Audience, list[str]] = {audience: [] for audience in Audience}
     for renderings, markers in batches:
         for rendered in renderings:
