@@ -83,9 +83,18 @@ def app(settings: Settings, case: tuple[str, int], other_case: str, officer_secr
         yield flask_app
 
 
+_SIGNED_IN: dict[tuple[int, str], FlaskClient] = {}
+
+
 def _client(app: Flask, email: str, secret: str | None = None) -> FlaskClient:
+    """A signed-in client; the officer's is signed in once per app, as a TOTP code is taken once only
+    (a second sign-in within the same 30 seconds would be refused as a replay)."""
+    if secret is not None and (id(app), email) in _SIGNED_IN:
+        return _SIGNED_IN[id(app), email]
     client = app.test_client()
     assert log_in(client, email, totp_secret=secret).status_code == 302
+    if secret is not None:
+        _SIGNED_IN[id(app), email] = client
     return client
 
 

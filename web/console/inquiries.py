@@ -5,9 +5,8 @@ due dates and the form to answer each (第五章第2条), and the monitors' upda
 Unanswered inquiries are also on the dashboard's deadlines (casedocs.services.console.inquiries_due)."""
 from __future__ import annotations
 
-import io
 
-from flask import abort, render_template, request, send_file, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -20,6 +19,7 @@ from web.access import STAFF, case_access
 from web.console import bp
 from web.console.common import service_lang
 from web.context import core, web_actor
+from web.downloads import attachment
 
 MAX_ANSWER_CHARS = 20_000
 
@@ -66,10 +66,7 @@ def obligation_evidence(number: str, file_id: int) -> Response:
     app = core()
     with app.db.session() as session:
         found = obligations.evidence_file(session, app.store, number, file_id)
-    if found is None:
-        abort(404)
-    return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name,
-                     as_attachment=True)
+    return attachment(found)
 
 
 @bp.get("/cases/<number>/inquiries/monitoring-evidence/<id:evidence_id>")
@@ -82,5 +79,4 @@ def monitoring_evidence(number: str, evidence_id: int) -> Response:
             found = browser_monitoring.evidence_file(session, app.store, number, evidence_id)
     except NotFoundError:
         abort(404)
-    return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name,
-                     as_attachment=True)
+    return attachment(found)

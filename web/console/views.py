@@ -22,6 +22,7 @@ from web.access import STAFF, case_access, current_grant, roles
 from web.console import bp
 from web.console.common import page_language, service_lang
 from web.context import core, web_actor
+from web.downloads import attachment
 from web.pagecache import CSRF_MARKER, pages, reader_scope, with_csrf
 
 
@@ -114,9 +115,7 @@ def exhibit(number: str, exhibit_id: int) -> Response:
     app = core()
     with app.db.session() as session:
         found = casefiles.exhibit_file(session, app.store, current_grant().case_id, exhibit_id)
-    if found is None:
-        abort(404)
-    return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name, as_attachment=True)
+    return attachment(found)
 
 
 @bp.route("/roster", methods=["GET", "POST"])

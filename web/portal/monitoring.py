@@ -6,10 +6,9 @@ form's done-once fingerprint). The update is signed inline, as co-signing in the
 one act (monitoring.monitor) that is recorded whole or not at all."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -27,6 +26,7 @@ from signing.errors import SigningCoreError
 from web import once
 from web.access import case_access
 from web.context import core, web_actor
+from web.downloads import attachment
 from web.portal import bp
 from web.portal.signing import enrolment
 
@@ -125,8 +125,7 @@ def monitor_evidence(number: str, evidence_id: int) -> Response:
             opened = browser_monitoring.evidence_file(session, app.store, number, evidence_id)
     except NotFoundError:
         abort(404)
-    return send_file(io.BytesIO(opened.data), mimetype=opened.media_type, as_attachment=True,
-                     download_name=opened.name)
+    return attachment(opened)
 
 
 @bp.get("/cases/<number>/monitoring/reports/evidence/<id:file_id>")
@@ -138,7 +137,4 @@ def monitor_report_evidence(number: str, file_id: int) -> Response:
     app = core()
     with app.db.session() as session:
         found = obligations.evidence_file(session, app.store, number, file_id)
-    if found is None:
-        abort(404)
-    return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name,
-                     as_attachment=True)
+    return attachment(found)

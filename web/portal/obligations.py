@@ -5,10 +5,9 @@ through casedocs.services.obligations: the side is the grant's, never the form's
 a report from the obligee or an inquiry from the obligor in words. Forms are sent once (web.once)."""
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
-from flask import abort, render_template, request, send_file, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -23,6 +22,7 @@ from web import once
 from web.access import case_access, current_grant
 from web.console.common import service_lang
 from web.context import core, web_actor
+from web.downloads import attachment
 from web.portal import bp
 
 MAX_TEXT = 20_000
@@ -108,7 +108,4 @@ def obligation_evidence(number: str, file_id: int) -> Response:
     app = core()
     with app.db.session() as session:
         found = obligations.evidence_file(session, app.store, number, file_id, _side())
-    if found is None:
-        abort(404)
-    return send_file(io.BytesIO(found.data), mimetype=found.media_type, download_name=found.name,
-                     as_attachment=True)
+    return attachment(found)
