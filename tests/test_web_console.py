@@ -130,6 +130,25 @@ def test_an_act_posted_from_its_form_moves_the_case_and_is_in_its_audit_trail(of
     assert f"{OFFICER} (web " in trail and "accept" in trail
 
 
+def test_the_officer_picks_a_confidentiality_requests_items_from_the_whole_record(officer: FlaskClient,
+                                                                                  settings: Settings) -> None:
+    """第六章第2.2条: the secretariat records a request for either side, so its form offers every exhibit,
+    every person of both sides and every free text of the record, each by what it is."""
+    number = _new_case(settings)
+    page = f"/console/cases/{number}/act/request_confidentiality"
+    html = _text(officer.get(page))
+    assert 'value="exhibit:0"' in html and 'value="identity:respondent:0"' in html
+    assert 'value="field:facts"' in html and 'value="claim:0.reasons"' in html
+    response = _post(officer, page, {"requested_by": "applicant", "information": "the witness and the facts",
+                                     "audience": "other_side", "duration": "until the end",
+                                     "reason": "reprisals", "on": "2026-11-24",
+                                     "items": ["identity:applicant:0", "field:facts"]})
+    assert response.status_code == 302, _text(response)[:3000]
+    with App(settings) as core, core.procedure() as proc:
+        [request] = proc.get_case(number).confidentiality_requests
+        assert sorted(str(item) for item in request.items) == ["field:facts", "identity:applicant:0"]
+
+
 def test_a_refused_act_shows_the_engines_reason_and_the_form_as_it_was_sent(officer: FlaskClient,
                                                                              settings: Settings) -> None:
     number = _new_case(settings)

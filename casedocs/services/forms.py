@@ -29,6 +29,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from cases.application import ApplicationForm, FileIn
+from cases.confidentiality.items import IdentityRole, ItemRef
+from cases.confidentiality.translations import free_texts
 from cases.models import Appointment, Base, Case, SupportResource, ToolUse
 from cases.procedure import Action
 from cases.vocabulary import ConfidentialityAudience, Labelled, ToolKind
@@ -151,9 +153,9 @@ def field_for(name: str, annotation: Any, required: bool, default: Any = None,
     if kind is FilePath:
         return None
     records = choices_for(name, kind)
-    if records is not None:
-        return FormField(name, FieldKind.CHOICE, required, shown, records)
     item = _item_type(kind)
+    if records is not None:  # several of them where the argument takes a collection (the items of a request)
+        return FormField(name, FieldKind.CHOICES if item is not None else FieldKind.CHOICE, required, shown, records)
     if item is not None:
         if _is_structured(item) or typing.get_origin(item) is tuple:
             row = field_for("file", item, True)
@@ -279,7 +281,27 @@ def _extension_targets(case: Case) -> tuple[Choice, ...]:
     return tuple(targets)
 
 
+def _confidential_items(case: Case) -> tuple[Choice, ...]:
+    """Every item of the record a confidentiality request or decision may name (第六章第2.2条), for
+    the secretariat, who sees everything: the exhibits, each person of either side, every free text
+    that has text — each by what it is and the start of what it says."""
+    choices = [Choice(str(ItemRef.exhibit(i)), f"{ItemRef.exhibit(i).label('zh')}：{_short(e.title)}",
+                      f"{ItemRef.exhibit(i).label('en')}: {_short(e.title)}") for i, e in enumerate(case.exhibits)]
+    for own in case.sides:
+        side = own.role
+        for role, people in ((IdentityRole.MEMBER, own.members), (IdentityRole.AGENT, own.agents),
+                             (IdentityRole.REPRESENTATIVE, own.representatives)):
+            for i, person in enumerate(people):
+                ref, name = ItemRef.identity(side, i, role), getattr(person, "full_name", None) or getattr(person, "name", "")
+                choices.append(Choice(str(ref), f"{ref.label('zh')}：{name}", f"{ref.label('en')}: {name}"))
+    choices += [Choice(str(ref), f"{ref.label('zh')}：{_short(text)}", f"{ref.label('en')}: {_short(text)}")
+                for ref, text in free_texts(case) if text]
+    return tuple(choices)
+
+
 _ID_CHOICES: dict[tuple[Action, str], Callable[[Case], tuple[Choice, ...]]] = {
+    (Action.REQUEST_CONFIDENTIALITY, "items"): _confidential_items,
+    (Action.DECIDE_CONFIDENTIALITY, "items"): _confidential_items,
     (Action.RECORD_DELIVERY, "instrument"): _delivery_instruments,
     (Action.RECORD_DELIVERY, "delivery_id"): _deliveries,
     (Action.EXTEND, "target"): _extension_targets,
