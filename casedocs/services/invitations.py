@@ -144,7 +144,7 @@ def case_accounts(session: Session, case_number: str) -> list[CaseAccount]:
     Caller's session, two queries."""
     parties = session.execute(select(Account, Side.role).join(AccountSide, AccountSide.account_id == Account.id)
                               .join(Side, Side.id == AccountSide.side_id).join(Case, Case.id == Side.case_id)
-                              .where(Case.number == case_number)).tuples().all()
+                              .where(Case.number == case_number)).all()
     monitors = session.scalars(select(Account).join(AccountCase, AccountCase.account_id == Account.id)
                                .join(Case, Case.id == AccountCase.case_id).where(Case.number == case_number)).all()
     sides: dict[int, list[SideRole]] = {}

@@ -24,7 +24,7 @@ def roster_page(session: Session) -> RosterPage:
     made: dict[int, list[tuple[Appointment, str]]] = {}
     for appointment, number in session.execute(select(Appointment, Case.number)
                                                .join(Case, Case.id == Appointment.case_id)
-                                               .order_by(Appointment.appointed_on.desc())).tuples():
+                                               .order_by(Appointment.appointed_on.desc())):
         made.setdefault(appointment.resource_id, []).append((appointment, number))
     return RosterPage(resources, made)
 
@@ -38,4 +38,4 @@ def signatories(session: Session) -> list[tuple[Signer, str | None]]:
     """Everyone enrolled to sign, with their case's number (None for a monitor enrolled for no one
     case), by case and side. Caller's session."""
     return list(session.execute(select(Signer, Case.number).outerjoin(Case, Case.id == Signer.case_id)
-                                .order_by(Case.number, Signer.side, Signer.id)).tuples())
+                                .order_by(Case.number, Signer.side, Signer.id)))
