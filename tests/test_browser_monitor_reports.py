@@ -21,6 +21,7 @@ from cases.procedure import AgreementTerms, ClosureTerms, ObligationTerms
 from cases.vocabulary import ObligationStatus, Path, SideRole, TerminationGround
 from casedocs.app import App
 from casedocs.services import obligations
+from casedocs.services.posted import Upload
 from factories import file_case, to_path
 from web_support import PASSWORD, add_account, init_data, web_settings
 
@@ -62,7 +63,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         number = case.number
         obligations.report(proc, number, R, obligation, "一号、二号库区防渗膜已焊接 / Liner welded on cells 1-2",
                            "S2 渗漏低于每分钟 1 升 / Seepage below 1 L/min at S2", "",
-                           [obligations.Evidence("检测报告.pdf", b"%PDF-1.7\n% inspection\n")], date(2025, 9, 15))
+                           [Upload("检测报告.pdf", b"%PDF-1.7\n% inspection\n")], date(2025, 9, 15))
         update = proc.record_monitoring_update(proc.get_case(number), obligation, "监测员 李娜 / Monitor Li Na",
                                                ObligationStatus.IN_PROGRESS,
                                                "现场核实焊接完成；S1–S4 已采样 / Welding verified on site; S1-S4 sampled.",

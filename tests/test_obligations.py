@@ -19,7 +19,7 @@ from cases.procedure import AgreementTerms, ClosureTerms, ObligationTerms, Proce
 from cases.store import BlobStore
 from cases.vocabulary import Path, SideRole, Stage, TerminationGround
 from casedocs.services import console, obligations
-from casedocs.services.obligations import Evidence
+from casedocs.services.posted import Upload
 from factories import b64, file_case, to_path
 
 A, R = SideRole.APPLICANT, SideRole.RESPONDENT
@@ -176,7 +176,7 @@ def test_the_obligee_sees_the_obligors_reports_and_its_own_inquiries_the_obligor
         proc: Procedure, monitored: Case) -> None:
     lining = _lining(monitored)
     obligations.report(proc, monitored.number, R, lining, "Liner welded", "Seepage down", "", [
-        Evidence("inspection.pdf", PDF)], date(2025, 9, 1))
+        Upload("inspection.pdf", PDF)], date(2025, 9, 1))
     inquiry = obligations.inquire(proc, monitored.number, A, lining, "Is the trench dug?", date(2025, 9, 2))
     obligations.answer(proc, monitored.number, inquiry.id, "Half of it.", date(2025, 9, 3))
     today = date(2025, 9, 3)
@@ -193,7 +193,7 @@ def test_the_obligee_sees_the_obligors_reports_and_its_own_inquiries_the_obligor
 def test_an_evidence_file_is_given_only_within_its_own_case(proc: Procedure, monitored: Case,
                                                            store: BlobStore) -> None:
     report = obligations.report(proc, monitored.number, R, _lining(monitored), "Liner welded", "Seepage down",
-                                "", [Evidence("inspection.pdf", PDF)], date(2025, 9, 1))
+                                "", [Upload("inspection.pdf", PDF)], date(2025, 9, 1))
     file_id = report.files[0].id
     given = obligations.evidence_file(proc.session, store, monitored.number, file_id, A)
     assert given is not None and given.data == PDF and given.name == "inspection.pdf"
@@ -205,7 +205,7 @@ def test_an_evidence_file_is_given_only_within_its_own_case(proc: Procedure, mon
 
 def test_an_evidence_file_without_a_name_is_refused_in_words(proc: Procedure, monitored: Case) -> None:
     with pytest.raises(InvalidInputError, match="has no name"):
-        obligations.report(proc, monitored.number, R, _lining(monitored), "s", "r", "", [Evidence(" ", PDF)],
+        obligations.report(proc, monitored.number, R, _lining(monitored), "s", "r", "", [Upload(" ", PDF)],
                            date(2025, 9, 1))
 
 

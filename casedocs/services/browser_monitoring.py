@@ -33,19 +33,12 @@ from cases.vocabulary import ObligationStatus, SignerRole
 from casedocs.services import enrolment, monitoring
 from casedocs.services.browser_signing import enrolment_name
 from casedocs.services.desk import Desk, audit_event
+from casedocs.services.posted import Upload
 from casedocs.services.rendering import Rendering
 
 MAX_EVIDENCE_FILES = 10
 NAME_MAX = 300
 TEXT_MAX = 10_000
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file as the browser sent it: its name (anything the sender chose) and bytes."""
-
-    name: str
-    data: bytes
 
 
 def monitor_of(session: Session, account_id: int) -> Signer | None:

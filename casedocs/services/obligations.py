@@ -42,14 +42,7 @@ from cases.store import BlobStore
 from cases.vocabulary import ObligationStatus, SideRole, Stage
 from casedocs.services.casefiles import StoredFile
 from casedocs.services.console import Urgency, urgency
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A file sent with a report: the name the sender gave and its bytes."""
-
-    name: str
-    data: bytes
+from casedocs.services.posted import Upload
 
 
 @dataclass(frozen=True)
@@ -195,7 +188,7 @@ def page(proc: Procedure, number: str, today: date, lang: str, side: SideRole | 
 
 
 def report(proc: Procedure, number: str, side: SideRole, obligation_id: int, steps: str, results: str,
-           circumstances: str, evidence: Sequence[Evidence], on: date) -> ObligationReport:
+           circumstances: str, evidence: Sequence[Upload], on: date) -> ObligationReport:
     """The side's progress report (the engine refuses it unless the side is the obligor)."""
     if any(not e.name.strip() for e in evidence):
         raise InvalidInputError("an evidence file has no name; give the file's own name, such as report.pdf")

@@ -173,15 +173,6 @@ def open_document(proc: Procedure, number: str, side: SideRole, file_id: int, to
 
 
 @dataclass(frozen=True)
-class EvidenceFile:
-    """An evidence file of a monitoring update, as the monitor named it (a plain name, no folder)."""
-
-    id: int
-    name: str
-    size: int
-
-
-@dataclass(frozen=True)
 class MonitoredObligation:
     id: int
     obligor: SideRole
@@ -192,7 +183,7 @@ class MonitoredObligation:
     last_update_on: date | None
     last_update: str
     urgency: Urgency
-    evidence: tuple[EvidenceFile, ...]  # the latest update's
+    evidence: tuple[obligations.EvidenceView, ...]  # the latest update's
     reports: tuple[obligations.ReportView, ...]  # the obligor's progress reports, oldest first (第五章第1条)
 
 
@@ -233,7 +224,7 @@ def monitor_case(proc: Procedure, number: str, today: date) -> MonitorCase:
         updates = sorted((u for u in case.monitoring_updates if u.obligation_id == obligation.id),
                          key=lambda u: (u.reported_on, u.id))
         last = updates[-1] if updates else None
-        evidence = tuple(EvidenceFile(e.id, e.original_name, e.size) for e in proc.session.scalars(
+        evidence = tuple(obligations.EvidenceView(e.id, e.original_name, e.size) for e in proc.session.scalars(
             select(MonitoringEvidence).where(MonitoringEvidence.update_id == last.id).order_by(MonitoringEvidence.id))
         ) if last else ()
         rows.append(MonitoredObligation(obligation.id, obligation.obligor, obligation.obligee, obligation.description,

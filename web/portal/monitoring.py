@@ -20,6 +20,7 @@ from casedocs.services import browser_monitoring, obligations, portal
 from casedocs.services.browser_signing import PASSPHRASE_MIN
 from casedocs.services.enrolment import PassphraseLockedOut
 from casedocs.services.grants import CaseArea
+from casedocs.services.posted import Upload
 from casedocs.services.submissions import Answer, Sent
 from signing import WrongPassphrase
 from signing.errors import SigningCoreError
@@ -86,7 +87,7 @@ def monitor_update(number: str, obligation_id: int) -> Response | _Page:
         on = date.fromisoformat(values["on"])
     except ValueError:
         return show(_("Give the date of the update as YYYY-MM-DD."))
-    uploads = [browser_monitoring.Upload(f.filename or "", f.read()) for f in request.files.getlist("evidence")
+    uploads = [Upload(f.filename or "", f.read()) for f in request.files.getlist("evidence")
                if f.filename]
 
     def append(this: Sent | None) -> None:

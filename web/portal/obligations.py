@@ -18,6 +18,7 @@ from cases.procedure import Procedure
 from cases.vocabulary import SideRole
 from casedocs.services import obligations
 from casedocs.services.grants import CaseArea
+from casedocs.services.posted import Upload
 from web import once
 from web.access import case_access, current_grant
 from web.console.common import service_lang
@@ -79,7 +80,7 @@ def report_progress(number: str, obligation_id: int) -> Response | tuple[str, in
         if len(uploads) > MAX_FILES:
             raise CaseError(_("At most %(count)d files with one report.", count=MAX_FILES))
         # The name as the browser sent it: one with a folder part is refused by the engine, not renamed.
-        evidence = [obligations.Evidence(u.filename or "", u.read()) for u in uploads]
+        evidence = [Upload(u.filename or "", u.read()) for u in uploads]
     except CaseError as problem:
         return _show(number, problem=str(problem))
     side, today = _side(), core().today()
