@@ -94,6 +94,12 @@ def upload_name(raw: str) -> str:
     return PurePosixPath(raw.replace("\\", "/")).name[:200] or "upload"
 
 
+def sent_files(name: str) -> list[Upload]:
+    """The files sent in the form field `name`, with their names as the browser sent them: the service
+    decides what a name may be (refused with a folder part, or reduced to its plain name)."""
+    return [Upload(item.filename or "", item.read()) for item in request.files.getlist(name) if item.filename]
+
+
 def posted_form(fields: tuple[FormField, ...] | list[FormField] = ()) -> Posted:
     """The request's form and files as casedocs.services.posted reads them."""
     values = {key: request.form.get(key, "") for key in request.form}

@@ -20,12 +20,12 @@ from casedocs.services import browser_monitoring, obligations, portal
 from casedocs.services.browser_signing import PASSPHRASE_MIN
 from casedocs.services.enrolment import PassphraseLockedOut
 from casedocs.services.grants import CaseArea
-from casedocs.services.posted import Upload
 from casedocs.services.submissions import Answer, Sent
 from signing import WrongPassphrase
 from signing.errors import SigningCoreError
 from web import once
 from web.access import case_access
+from web.console.common import sent_files
 from web.context import core, web_actor
 from web.downloads import attachment
 from web.portal import bp
@@ -87,8 +87,7 @@ def monitor_update(number: str, obligation_id: int) -> Response | _Page:
         on = date.fromisoformat(values["on"])
     except ValueError:
         return show(_("Give the date of the update as YYYY-MM-DD."))
-    uploads = [Upload(f.filename or "", f.read()) for f in request.files.getlist("evidence")
-               if f.filename]
+    uploads = sent_files("evidence")
 
     def append(this: Sent | None) -> None:
         browser_monitoring.append(

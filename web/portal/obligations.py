@@ -18,10 +18,9 @@ from cases.procedure import Procedure
 from cases.vocabulary import SideRole
 from casedocs.services import obligations
 from casedocs.services.grants import CaseArea
-from casedocs.services.posted import Upload
 from web import once
 from web.access import case_access, current_grant
-from web.console.common import service_lang
+from web.console.common import sent_files, service_lang
 from web.context import core, web_actor
 from web.downloads import attachment
 from web.portal import bp
@@ -76,11 +75,10 @@ def report_progress(number: str, obligation_id: int) -> Response | tuple[str, in
     try:
         steps, results = _text("steps", _("steps taken")), _text("results", _("results"))
         circumstances = _text("circumstances", _("circumstances"), required=False)
-        uploads = [u for u in request.files.getlist("evidence") if u.filename]
-        if len(uploads) > MAX_FILES:
-            raise CaseError(_("At most %(count)d files with one report.", count=MAX_FILES))
         # The name as the browser sent it: one with a folder part is refused by the engine, not renamed.
-        evidence = [Upload(u.filename or "", u.read()) for u in uploads]
+        evidence = sent_files("evidence")
+        if len(evidence) > MAX_FILES:
+            raise CaseError(_("At most %(count)d files with one report.", count=MAX_FILES))
     except CaseError as problem:
         return _show(number, problem=str(problem))
     side, today = _side(), core().today()
