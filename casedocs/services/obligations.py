@@ -137,8 +137,9 @@ def reports_by_obligation(session: Session, case: Case) -> dict[int, tuple[Repor
     return {obligation: tuple(views) for obligation, views in found.items()}
 
 
-def _updates(session: Session, case: Case) -> dict[int, tuple[UpdateView, ...]]:
-    """The monitors' updates of the case with their evidence files, per obligation id, oldest first."""
+def updates_by_obligation(session: Session, case: Case) -> dict[int, tuple[UpdateView, ...]]:
+    """The monitors' updates of the case with their evidence files (one query), per obligation id, oldest
+    first: the secretariat's page, and the latest of each on the monitor's. Caller's session."""
     updates = sorted(case.monitoring_updates, key=lambda u: (u.reported_on, u.id))
     files: dict[int, list[EvidenceView]] = {}
     if updates:
@@ -170,7 +171,7 @@ def page(proc: Procedure, number: str, today: date, lang: str, side: SideRole | 
     audience = Audience.SECRETARIAT if side is None else Audience.of_side(side)
     shield = withholding(case, audience, today)
     reports = reports_by_obligation(proc.session, case)
-    updates = _updates(proc.session, case) if side is None else {}
+    updates = updates_by_obligation(proc.session, case) if side is None else {}
     views = []
     for index, obligation in enumerate(case.agreement.obligations if case.agreement else []):
         if side is not None and side not in (obligation.obligor, obligation.obligee):

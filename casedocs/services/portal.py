@@ -27,7 +27,6 @@ from cases.errors import NotFoundError, ProcedureError
 from cases.instruments import Subject
 from cases.lifecycle import VersionStatus
 from cases.models import Case, Deadline, DocumentVersion
-from cases.monitoring_evidence import MonitoringEvidence
 from cases.procedure import Procedure
 from cases.rules import Actor, get_rule
 from cases.tracker import status as deadline_status
@@ -219,19 +218,15 @@ def monitor_case(proc: Procedure, number: str, today: date) -> MonitorCase:
     if case.agreement is None:
         return MonitorCase(case.number, case.stage, [], [])
     reports = obligations.reports_by_obligation(proc.session, case)
+    updates = obligations.updates_by_obligation(proc.session, case)
     rows = []
     for obligation in case.agreement.obligations:
-        updates = sorted((u for u in case.monitoring_updates if u.obligation_id == obligation.id),
-                         key=lambda u: (u.reported_on, u.id))
-        last = updates[-1] if updates else None
-        evidence = tuple(obligations.EvidenceView(e.id, e.original_name, e.size) for e in proc.session.scalars(
-            select(MonitoringEvidence).where(MonitoringEvidence.update_id == last.id).order_by(MonitoringEvidence.id))
-        ) if last else ()
+        last = updates[obligation.id][-1] if obligation.id in updates else None
         rows.append(MonitoredObligation(obligation.id, obligation.obligor, obligation.obligee, obligation.description,
                                         obligation.due_on, obligation.status, last.reported_on if last else None,
                                         last.text if last else "",
                                         Urgency.LATER if obligation.status is ObligationStatus.FULFILLED
-                                        else urgency(proc.calendar, today, obligation.due_on)[0], evidence,
-                                        reports.get(obligation.id, ())))
+                                        else urgency(proc.calendar, today, obligation.due_on)[0],
+                                        last.files if last else (), reports.get(obligation.id, ())))
     return MonitorCase(case.number, case.stage, rows, monitor_due(proc, number, today))
 
